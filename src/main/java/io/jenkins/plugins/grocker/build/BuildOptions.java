@@ -1,0 +1,38 @@
+package io.jenkins.plugins.grocker.build;
+
+import io.jenkins.plugins.grocker.spec.Platform;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to run a spec. Immutable.
+ *
+ * @param platforms platforms to build instead of the declared ones (each must be declared by every image
+ *     that declares platforms); empty for the declared ones
+ * @param push push images, indexes and tags to the registry; otherwise images stay in the local engine
+ * @param networkMode Docker network mode for builds ({@code host} reaches services on 127.0.0.1)
+ * @param jobs how many image/platform builds may run at once
+ * @param labels labels added to built images without entering the cache key (revision, source)
+ */
+public record BuildOptions(List<Platform> platforms, boolean push, String networkMode, int jobs,
+        Map<String, String> labels) {
+    public BuildOptions {
+        platforms = List.copyOf(platforms);
+        labels = Map.copyOf(labels);
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1");
+        }
+    }
+
+    public static BuildOptions defaults() {
+        return new BuildOptions(List.of(), true, "host", 2, Map.of());
+    }
+
+    public BuildOptions withPush(boolean value) {
+        return new BuildOptions(platforms, value, networkMode, jobs, labels);
+    }
+
+    public BuildOptions withPlatforms(List<Platform> value) {
+        return new BuildOptions(value, push, networkMode, jobs, labels);
+    }
+}

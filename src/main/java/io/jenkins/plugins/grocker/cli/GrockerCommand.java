@@ -1,0 +1,88 @@
+package io.jenkins.plugins.grocker.cli;
+
+import io.jenkins.plugins.grocker.GrockerException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code grocker}: the top command; the work is in its subcommands. */
+@Command(name = "grocker",
+        mixinStandardHelpOptions = true,
+        versionProvider = GrockerCommand.Version.class,
+        description = "Builds layered, multi-arch container images for Python applications.",
+        subcommands = {BaseCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",
+                "3:the Docker engine or a registry failed or could not be reached; no tag was moved"})
+public final class GrockerCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    /** The environment the command sees (spec interpolation, DOCKER_HOST, registry credentials). */
+    final Map<String, String> env;
+
+    GrockerCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan)");
+    }
+
+    /** Runs the command line without exiting; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        CommandLine cli = new CommandLine(new GrockerCommand(env));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.subcommand() != null
+                    && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (e instanceof GrockerException g) {
+                err.println("grocker: " + g.getMessage());
+                if (verbose && g.getCause() != null) {
+                    g.printStackTrace(err);
+                }
+                return g.exitCode();
+            }
+            err.println("grocker: internal error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("grocker: run again with --verbose for details");
+            }
+            return 1;
+        });
+        cli.setParameterExceptionHandler((e, args1) -> {
+            err.println("grocker: " + e.getMessage());
+            CommandLine command = e.getCommandLine();
+            err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    /** Reads the version Maven wrote into {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"grocker " + version()};
+        }
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = GrockerCommand.class.getResourceAsStream("/io/jenkins/plugins/grocker/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

@@ -1,0 +1,72 @@
+package io.jenkins.plugins.grocker.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.grocker.RegistryException;
+import java.io.IOException;
+
+/** Reading JSON (Jackson) and writing the few shapes this package produces (by hand, byte-stable). */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    /** Parses an object, or fails with a message that says what was being read ({@code what}). */
+    static JsonNode readObject(byte[] bytes, String what) throws RegistryException {
+        return readObject(bytes, what, true);
+    }
+
+    /**
+     * Parses an object. With {@code detail} false the parser's message (which may quote the content, e.g. a
+     * token) is left out of the exception.
+     */
+    static JsonNode readObject(byte[] bytes, String what, boolean detail) throws RegistryException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new RegistryException(what + " is not valid JSON" + (detail ? ": " + oneLine(why) : ""));
+        }
+        if (node == null || !node.isObject()) {
+            throw new RegistryException(what + " is not a JSON object");
+        }
+        return node;
+    }
+
+    /** A text field, or null when absent or not text. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s+", " ").trim();
+    }
+
+    /** A JSON string literal. */
+    static String quote(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

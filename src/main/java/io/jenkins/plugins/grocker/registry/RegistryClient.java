@@ -1,0 +1,218 @@
+package io.jenkins.plugins.grocker.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.spec.Platform;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A client of the OCI distribution API: a facade over small endpoint classes, with authentication (Basic and
+ * Bearer challenges), digest checks on everything it reads, and manifests kept as raw bytes.
+ *
+ * <p>Plain http is used for loopback registries ({@code 127.0.0.0/8}, {@code localhost}, {@code [::1]}) and for
+ * the configured insecure registries; https for every other. {@code docker.io} is reached at
+ * {@code registry-1.docker.io}.
+ *
+ * <p>Thread-safe: one instance can serve several threads; it holds only immutable configuration, a thread-safe
+ * {@link HttpClient} and a concurrent cache of authorizations.
+ */
+public final class RegistryClient {
+    /** Comma-separated {@code host:port} list of registries reached over plain http. */
+    public static final String INSECURE_REGISTRIES_VARIABLE = "GROCKER_INSECURE_REGISTRIES";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RegistryTransport transport;
+
+    public RegistryClient(Credentials credentials, Set<String> insecureRegistries, HttpClient http) {
+        this(credentials, insecureRegistries, http, Clock.systemUTC());
+    }
+
+    RegistryClient(Credentials credentials, Set<String> insecureRegistries, HttpClient http, Clock clock) {
+        this.transport = new RegistryTransport(Objects.requireNonNull(credentials, "credentials"),
+                Objects.requireNonNull(insecureRegistries, "insecureRegistries"), http, clock);
+    }
+
+    /**
+     * A client configured from the environment: credentials from {@link Credentials#fromEnvironment}, insecure
+     * registries from {@code GROCKER_INSECURE_REGISTRIES}.
+     */
+    public static RegistryClient create(Map<String, String> env) {
+        String insecure = env.getOrDefault(INSECURE_REGISTRIES_VARIABLE, "");
+        Set<String> insecureRegistries = Arrays.stream(insecure.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        return new RegistryClient(Credentials.fromEnvironment(env), insecureRegistries, newHttpClient());
+    }
+
+    /**
+     * The HTTP client {@link #create} uses: 10 s connect timeout; it does not follow redirects, this client does
+     * (so that credentials are never sent to another origin).
+     */
+    public static HttpClient newHttpClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** {@code GET /v2/}: succeeds when the registry answers 200, after authenticating if it asks to. */
+    public void ping(String registry) throws RegistryException {
+        transport.call(new PingEndpoint(registry));
+    }
+
+    /** The descriptor of the manifest {@code ref} names (by tag or digest), or empty when there is none. */
+    public Optional<Descriptor> head(ImageReference ref) throws RegistryException {
+        Optional<ManifestHeadEndpoint.Head> head = transport.call(new ManifestHeadEndpoint(ref));
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        ManifestHeadEndpoint.Head h = head.get();
+        if (h.digest() == null || h.mediaType() == null || h.size() < 0) {
+            // The registry did not say enough in the headers: fetch the manifest, which checks its digest.
+            return Optional.of(getManifest(ref).descriptor());
+        }
+        return Optional.of(new Descriptor(h.mediaType(), h.digest(), h.size()));
+    }
+
+    /**
+     * The manifest {@code ref} names, any of the four manifest media types, digest-checked.
+     *
+     * @throws RegistryException with status 404 when there is none
+     */
+    public Manifest getManifest(ImageReference ref) throws RegistryException {
+        return transport.call(new ManifestGetEndpoint(ref));
+    }
+
+    /** A blob of {@code repo}'s repository, read into memory and digest-checked. */
+    public byte[] getBlob(ImageReference repo, String digest) throws RegistryException {
+        return transport.call(new BlobGetEndpoint(repo.registry(), repo.repository(), digest));
+    }
+
+    /**
+     * The platforms of an image: for an index or manifest list, its children in order (attestations, with
+     * platform {@code unknown/unknown}, left out; the first child wins for a repeated platform); for a single
+     * manifest, the platform its config blob declares, with that manifest's descriptor.
+     */
+    public Map<Platform, Descriptor> platforms(ImageReference ref) throws RegistryException {
+        Manifest manifest = getManifest(ref);
+        String what = "manifest " + Endpoint.subject(ref.repository(), ref.reference()) + " from registry " + ref.registry();
+        JsonNode json = Json.readObject(manifest.bytes(), what);
+        Map<Platform, Descriptor> platforms = new LinkedHashMap<>();
+        if (manifest.isIndex()) {
+            for (JsonNode child : json.path("manifests")) {
+                JsonNode platform = child.path("platform");
+                String os = Json.text(platform, "os");
+                String architecture = Json.text(platform, "architecture");
+                if (os == null || architecture == null || ("unknown".equals(os) && "unknown".equals(architecture))) {
+                    continue;
+                }
+                String mediaType = Json.text(child, "mediaType");
+                String digest = Json.text(child, "digest");
+                if (mediaType == null || !Digests.isSha256(digest) || !child.path("size").canConvertToLong()) {
+                    throw new RegistryException(what + " has an entry for " + os + "/" + architecture
+                            + " without a valid mediaType, sha256 digest and size");
+                }
+                platforms.putIfAbsent(platform(os, architecture, Json.text(platform, "variant")),
+                        new Descriptor(mediaType, digest, child.path("size").asLong()));
+            }
+            return platforms;
+        }
+        if (!MediaTypes.isImageManifest(manifest.mediaType())) {
+            throw new RegistryException(what + " has unsupported media type " + manifest.mediaType());
+        }
+        String configDigest = Json.text(json.path("config"), "digest");
+        if (!Digests.isSha256(configDigest)) {
+            throw new RegistryException(what + " has no config with a sha256 digest");
+        }
+        JsonNode config = Json.readObject(getBlob(ref, configDigest), "config " + configDigest + " of " + what);
+        String os = Json.text(config, "os");
+        String architecture = Json.text(config, "architecture");
+        if (os == null || architecture == null) {
+            throw new RegistryException("config " + configDigest + " of " + what + " does not name its os and architecture");
+        }
+        platforms.put(platform(os, architecture, Json.text(config, "variant")), manifest.descriptor());
+        return platforms;
+    }
+
+    /** {@code arm64/v8} is plain {@code arm64}, as {@link Platform#parse} has it. */
+    private static Platform platform(String os, String architecture, String variant) {
+        try {
+            return Platform.parse(os + "/" + architecture + (variant == null || variant.isEmpty() ? "" : "/" + variant));
+        } catch (InputException e) {
+            return Platform.of(os, architecture, variant); // a platform this project does not build, but may still copy
+        }
+    }
+
+    /**
+     * Stores a manifest under a tag or its digest. Children of an index must already be in the repository.
+     *
+     * @param repo the repository (its tag or digest, if any, is ignored)
+     * @param reference a tag, or the manifest's own digest
+     * @return the digest of the stored manifest
+     */
+    public String putManifest(ImageReference repo, String reference, Manifest manifest) throws RegistryException {
+        if (reference.startsWith("sha256:")) {
+            if (!reference.equals(manifest.digest())) {
+                throw new IllegalArgumentException("cannot put manifest " + manifest.digest() + " under digest " + reference);
+            }
+        } else if (!ImageReference.isValidTag(reference)) {
+            throw new IllegalArgumentException("'" + reference + "' is neither a valid tag nor a sha256 digest");
+        }
+        return transport.call(new ManifestPutEndpoint(repo.registry(), repo.repository(), reference, manifest));
+    }
+
+    /**
+     * An OCI image index over per-platform manifests. The bytes depend only on the arguments: children in the
+     * given order, annotations sorted by key and left out when empty, compact JSON without whitespace.
+     */
+    public static Manifest imageIndex(List<Map.Entry<Platform, Descriptor>> children, Map<String, String> annotations) {
+        StringBuilder json = new StringBuilder(256 + children.size() * 256);
+        json.append("{\"schemaVersion\":2,\"mediaType\":").append(Json.quote(MediaTypes.OCI_INDEX)).append(",\"manifests\":[");
+        for (int i = 0; i < children.size(); i++) {
+            Platform platform = children.get(i).getKey();
+            Descriptor descriptor = children.get(i).getValue();
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"mediaType\":").append(Json.quote(descriptor.mediaType()))
+                    .append(",\"digest\":").append(Json.quote(descriptor.digest()))
+                    .append(",\"size\":").append(descriptor.size())
+                    .append(",\"platform\":{\"architecture\":").append(Json.quote(platform.architecture()))
+                    .append(",\"os\":").append(Json.quote(platform.os()));
+            if (platform.variant() != null) {
+                json.append(",\"variant\":").append(Json.quote(platform.variant()));
+            }
+            json.append("}}");
+        }
+        json.append("]");
+        if (annotations != null && !annotations.isEmpty()) {
+            json.append(",\"annotations\":{");
+            boolean first = true;
+            for (Map.Entry<String, String> annotation : new TreeMap<>(annotations).entrySet()) {
+                json.append(first ? "" : ",").append(Json.quote(annotation.getKey())).append(":").append(Json.quote(annotation.getValue()));
+                first = false;
+            }
+            json.append("}");
+        }
+        json.append("}");
+        return Manifest.of(MediaTypes.OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The base URL this client uses for a registry (for tests and messages). */
+    String baseUrl(String registry) {
+        return transport.baseUrl(registry);
+    }
+}

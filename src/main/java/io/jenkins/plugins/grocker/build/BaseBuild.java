@@ -352,6 +352,10 @@ public final class BaseBuild {
                     if (!image.rootfs().containsKey(p)) {
                         throw new InputException(spec.file() + ": image '" + name + "': field 'rootfs': has no root filesystem for " + p);
                     }
+                    if (!java.nio.file.Files.isRegularFile(image.rootfs().get(p))) {
+                        throw new InputException(spec.file() + ": image '" + name + "': field 'rootfs." + p + "': "
+                                + image.rootfs().get(p) + " does not exist");
+                    }
                 }
             }
             selected.put(name, chosen);

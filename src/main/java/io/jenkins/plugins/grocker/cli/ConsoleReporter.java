@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Renders engine events as plain lines, one per image/platform as it starts and ends, fit for a terminal
- * and for a Jenkins log alike. Docker output appears only when verbose. Thread-safe (synchronized).
+ * and for a Jenkins log alike. Of Docker's output only the build steps ({@code Step 3/12 : RUN ...}) appear unless verbose. Thread-safe (synchronized).
  */
 final class ConsoleReporter implements BuildListener {
     private final PrintWriter out;
@@ -27,7 +27,7 @@ final class ConsoleReporter implements BuildListener {
             out.println("[" + f.image() + " " + f.platform() + "] " + f.status() + " in "
                     + String.format(Locale.ROOT, "%.1f", f.seconds()) + "s " + (f.digest() == null ? "" : f.digest()));
         } else if (event instanceof BuildEvent.Output o) {
-            if (verbose) {
+            if (verbose || o.line().startsWith("Step ")) {
                 out.println("[" + o.image() + " " + o.platform() + "] | " + o.line());
             }
         } else if (event instanceof BuildEvent.Info i) {

@@ -51,7 +51,8 @@ public final class BuildGraph {
             depth(name, nodes, depth);
         }
         List<List<String>> levels = new ArrayList<>();
-        depth.forEach((name, d) -> {
+        nodes.keySet().forEach(name -> {
+            int d = depth.get(name);
             while (levels.size() <= d) {
                 levels.add(new ArrayList<>());
             }
@@ -97,7 +98,7 @@ public final class BuildGraph {
         return levels.stream().flatMap(List::stream).toList();
     }
 
-    /** Level i holds the images whose longest chain of ancestors has length i. */
+    /** Level i holds the images with i ancestors, in the order of the spec file. */
     public List<List<String>> levels() {
         return levels;
     }

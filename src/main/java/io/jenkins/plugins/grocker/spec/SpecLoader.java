@@ -185,11 +185,7 @@ public final class SpecLoader {
             }
             for (Map.Entry<String, String> e : stringMap(node, "rootfs", where).entrySet()) {
                 Platform p = platform(e.getKey(), where.at("rootfs"));
-                Path path = resolve(file, e.getValue());
-                if (!Files.isRegularFile(path)) {
-                    throw where.at("rootfs").at(e.getKey()).error("root filesystem tar " + path + " does not exist");
-                }
-                rootfs.put(p, path);
+                rootfs.put(p, resolve(file, e.getValue()));
             }
         } else if (ImageSpec.SCRATCH.equals(from)) {
             throw where.at("rootfs").error("is required with 'from: scratch' (a tar of the root filesystem per platform)");

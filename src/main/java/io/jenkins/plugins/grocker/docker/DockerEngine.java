@@ -389,6 +389,26 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Pulls an image reference that the engine does not have (for the platform asked, when one is), as
+     * {@code docker run} does. Image ids and unparsable names are left to the engine to report.
+     */
+    private void pullIfMissing(String image, Platform platform) throws EngineException {
+        Optional<ImageDetails> local = inspect(image);
+        boolean wrongPlatform = local.isPresent() && platform != null
+                && !(platform.os().equals(local.get().os()) && platform.architecture().equals(local.get().architecture()));
+        if (local.isPresent() && !wrongPlatform) {
+            return;
+        }
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(image);
+        } catch (io.jenkins.plugins.grocker.InputException e) {
+            return;
+        }
+        pull(ref, platform, null, line -> { });
+    }
+
     private static AuthConfig authConfig(RegistryAuth auth, ImageReference ref, AuthConfig fromConfigFile) {
         if (auth != null) {
             return new AuthConfig()
@@ -410,6 +430,7 @@ public final class DockerEngine implements AutoCloseable {
      */
     public ContainerResult run(RunRequest request) throws EngineException {
         String what = "running " + request.image();
+        pullIfMissing(request.image(), request.platform());
         String id;
         try {
             CreateContainerCmd create = calls.createContainerCmd(request.image())

@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.dockerfile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.grocker.spec.AptPackages;
 import io.jenkins.plugins.grocker.spec.FileSpec;
 import io.jenkins.plugins.grocker.spec.HealthcheckSpec;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
@@ -68,7 +69,7 @@ public final class DockerfileRenderer {
         if (image.user() != null && image.user().sudo()) {
             packages.add("sudo");
         }
-        packages.addAll(image.packages());
+        packages.addAll(AptPackages.forPlatform(image.packages(), platform));
         v.put("packages", words(List.copyOf(packages)));
 
         if (!image.locales().isEmpty()) {

@@ -39,7 +39,6 @@ public final class SpecLoader {
 
     private static final long MAX_ID = 2147483647L;
     private static final Pattern IMAGE_NAME = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-    private static final Pattern APT_PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]+(?::[a-z0-9]+)?(?:=[A-Za-z0-9.+~:-]+)?");
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}_[A-Z]{2}(?:\\.[A-Za-z0-9-]+)?(?:@[a-z]+)?|C\\.UTF-8");
     private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -202,8 +201,10 @@ public final class SpecLoader {
         }
         List<String> packages = stringList(node, "packages", where);
         for (int i = 0; i < packages.size(); i++) {
-            if (!APT_PACKAGE.matcher(packages.get(i)).matches()) {
-                throw where.at("packages").index(i).error("'" + packages.get(i) + "' is not a Debian package name");
+            try {
+                AptPackages.check(packages.get(i));
+            } catch (InputException e) {
+                throw where.at("packages").index(i).error(e.getMessage());
             }
         }
         String workdir = optionalString(node, "workdir", where);

@@ -1,0 +1,137 @@
+package io.jenkins.plugins.grocker.testing;
+
+import io.jenkins.plugins.grocker.build.BaseBuild;
+import io.jenkins.plugins.grocker.build.BuildEvent;
+import io.jenkins.plugins.grocker.build.BuildOptions;
+import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.cli.GrockerCommand;
+import io.jenkins.plugins.grocker.docker.DockerEngine;
+import io.jenkins.plugins.grocker.registry.Credentials;
+import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.spec.SpecLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the integration tests share in one JVM: the real Docker engine, one registry started from
+ * {@code /usr/bin/docker-registry} on a free loopback port, and the Debian base image built into it from the
+ * cached root filesystems ({@code GROCKER_ROOTFS_DIR}). Anything missing makes the tests fail, never skip.
+ */
+public final class TestEnvironment {
+    private static TestEnvironment instance;
+
+    public final DockerEngine engine;
+    public final LocalRegistry registry;
+    public final RegistryClient registryClient;
+    public final Path root = Path.of("").toAbsolutePath();
+    public final Path rootfsDir;
+
+    private TestEnvironment() throws Exception {
+        rootfsDir = Path.of(System.getenv().getOrDefault("GROCKER_ROOTFS_DIR", "/var/cache/grocker/rootfs"));
+        for (String arch : List.of("amd64", "arm64")) {
+            Path tar = rootfsDir.resolve("bookworm-" + arch + ".tar");
+            if (!Files.isRegularFile(tar)) {
+                throw new IllegalStateException(tar + " is missing: run the tests through scripts/test, which makes it");
+            }
+        }
+        engine = DockerEngine.connect(System.getenv("DOCKER_HOST"));
+        registry = LocalRegistry.start();
+        registryClient = RegistryClient.create(Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            registry.close();
+            engine.close();
+        }));
+        Cli debian = cli(Map.of(), "base", "--spec", root.resolve("examples/debian/debian.yaml").toString());
+        if (debian.code() != 0) {
+            throw new IllegalStateException("building the Debian base failed: " + debian.err() + debian.out());
+        }
+    }
+
+    public static synchronized TestEnvironment get() throws Exception {
+        if (instance == null) {
+            instance = new TestEnvironment();
+        }
+        return instance;
+    }
+
+    /** The environment a spec sees: the test registry and root filesystems, plus {@code extra}. */
+    public Map<String, String> env(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("GROCKER_REGISTRY", registry.host());
+        env.put("GROCKER_ROOTFS_DIR", rootfsDir.toString());
+        env.putAll(extra);
+        return env;
+    }
+
+    /** The Debian base the examples start from. */
+    public String debian() {
+        return registry.host() + "/debian:bookworm";
+    }
+
+    public record Cli(int code, String out, String err) {}
+
+    /** Runs the command line in this JVM with the test environment. */
+    public Cli cli(Map<String, String> extraEnv, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GrockerCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), env(extraEnv), args);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    /** A build run through the engine API, with every event it emitted. */
+    public record Run(BuildResult result, List<BuildEvent> events) {
+        public long builds() {
+            return events.stream().filter(e -> e instanceof BuildEvent.Started s && s.action().equals("build")).count();
+        }
+
+        public BuildResult.ImageResult image(String name) {
+            return result.images().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        /** Position of the first event matching, for ordering assertions. */
+        public int indexOf(Class<? extends BuildEvent> type, String image) {
+            for (int i = 0; i < events.size(); i++) {
+                BuildEvent e = events.get(i);
+                if (type.isInstance(e) && image.equals(imageOf(e))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static String imageOf(BuildEvent e) {
+            if (e instanceof BuildEvent.Started s) {
+                return s.image();
+            }
+            if (e instanceof BuildEvent.Finished f) {
+                return f.image();
+            }
+            return null;
+        }
+    }
+
+    public Run build(Path spec, List<Platform> platforms, boolean push) throws Exception {
+        return walk(spec, platforms, push, false);
+    }
+
+    public Run plan(Path spec, List<Platform> platforms) throws Exception {
+        return walk(spec, platforms, true, true);
+    }
+
+    private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan) throws Exception {
+        List<BuildEvent> events = Collections.synchronizedList(new ArrayList<>());
+        BaseBuild build = new BaseBuild(new SpecLoader(env(Map.of())).load(spec),
+                new BuildOptions(platforms, push, "host", 2, Map.of()), engine, registryClient, Credentials.none(),
+                events::add);
+        BuildResult result = plan ? build.plan() : build.run();
+        return new Run(result, List.copyOf(events));
+    }
+}

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# bench/base.sh: how long `grocker base` takes for the Loom and FlowCore examples, next to the same
+# hierarchies built with plain `docker build` from hand-written Dockerfiles (bench/dockerfiles/), in
+# the same run, against the same fresh local registry.
+#
+# For each hierarchy it measures (wall clock, in this order):
+#   grocker  cold               no local images of this run's registry (but debian), builder cache pruned
+#   grocker  no-change          the same command again
+#   grocker  one-child-changed  one env var added to one image (Loom: kafka-python-base, so it and
+#                               fastapi-base are rebuilt; FlowCore: its only image)
+#   docker   cold               docker builder prune, then docker build --no-cache + docker push of the chain
+#   docker   no-change          the same builds with the layer cache + pushes
+#   docker   one-child-changed  the same ENV added to the same Dockerfile, chain rebuilt + pushed
+# and prints a table with the ratios. Targets: grocker's no-change run takes <= 5% of its cold run, and
+# less time than docker's cached rebuild. Missing a target is a result, not an error: the script exits
+# 0 then; it exits non-zero only when a build or the setup fails.
+#
+# Only linux/amd64 is built: arm64 would run under qemu emulation and its time would dominate.
+#
+# Usage: bench/base.sh [--only loom|flowcore]
+# Needs root or a user that may use the Docker engine (scripts/lib/setup.sh: ensure_docker).
+set -euo pipefail
+
+BENCH_DIR="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd -P "$BENCH_DIR/.." && pwd)"
+PLATFORM=linux/amd64
+HIERARCHIES=(loom flowcore)
+
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+}
+
+only=""
+while (($#)); do
+  case "$1" in
+    --only)
+      (($# >= 2)) || {
+        echo "bench/base.sh: --only needs loom or flowcore" >&2
+        exit 2
+      }
+      only="$2"
+      shift 2
+      ;;
+    --only=*)
+      only="${1#--only=}"
+      shift
+      ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *)
+      echo "bench/base.sh: unknown argument '$1' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+case "$only" in
+  "") ;;
+  loom | flowcore) HIERARCHIES=("$only") ;;
+  *)
+    echo "bench/base.sh: --only takes loom or flowcore, not '$only'" >&2
+    exit 2
+    ;;
+esac
+REPEAT="bench/base.sh${only:+ --only $only}"
+
+# shellcheck source=SCRIPTDIR/../scripts/lib/setup.sh
+source "$ROOT/scripts/lib/setup.sh"
+
+GROCKER="$ROOT/bin/grocker"
+export DOCKER_BUILDKIT=0 # plain `docker build` uses the classic builder, as the engine does
+# Both tools build FROM this run's debian image, never from an override in the environment.
+unset LOOM_FROM FLOWCORE_FROM
+
+WORK="$(mktemp -d /tmp/grocker-bench.XXXXXX)"
+REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-registry.XXXXXX)"
+LOGS="$WORK/logs"
+mkdir -p "$LOGS"
+REGISTRY_STARTED=""
+
+# Removes every local image whose repository is under this run's registry, except those matching
+# the optional pattern KEEP (an extended regex on the repository). Several passes: an image that
+# is the parent of another cannot go before its child.
+remove_registry_images() {
+  local keep="${1:-}" _ ids
+  for _ in 1 2 3 4 5; do
+    ids="$(docker images --format '{{.ID}} {{.Repository}}' |
+      awk -v p="$GROCKER_REGISTRY/" -v keep="$keep" \
+        'index($2, p) == 1 && (keep == "" || $2 !~ keep) { print $1 }' | sort -u)"
+    [[ -n "$ids" ]] || return 0
+    # shellcheck disable=SC2086 # one image id per word
+    docker rmi -f $ids >/dev/null 2>&1 || true
+  done
+  ids="$(docker images --format '{{.ID}} {{.Repository}}' |
+    awk -v p="$GROCKER_REGISTRY/" -v keep="$keep" \
+      'index($2, p) == 1 && (keep == "" || $2 !~ keep) { print $1 }' | sort -u)"
+  [[ -z "$ids" ]] || warn "local images still present after docker rmi: $(echo "$ids" | tr '\n' ' ')"
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  if [[ -n "$REGISTRY_STARTED" ]]; then
+    remove_registry_images "" || true
+    (stop_registry "$REGISTRY_STATE") || true
+  fi
+  rm -rf "$REGISTRY_STATE"
+  if ((rc == 0)); then
+    rm -rf "$WORK"
+  else
+    printf 'bench/base.sh: failed (exit %s); logs kept in %s\n' "$rc" "$LOGS" >&2
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now() { date +%s.%N; }
+
+# run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; stops the script
+# (non-zero exit) with the end of that log when it fails.
+run_logged() {
+  local name="$1"
+  shift
+  if ! "$@" >"$LOGS/$name.log" 2>&1; then
+    _show_log_tail "$LOGS/$name.log" 30
+    die "$name failed (log: $LOGS/$name.log)"
+  fi
+}
+
+declare -A SECS=()
+
+# timed KEY COMMAND...: run_logged, and the wall-clock seconds it took go to SECS[KEY].
+timed() {
+  local key="$1" start end
+  shift
+  start="$(now)"
+  run_logged "$key" "$@"
+  end="$(now)"
+  SECS[$key]="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
+  log "$key: ${SECS[$key]} s"
+}
+
+grocker_base() { "$GROCKER" base --spec "$1" --platform "$PLATFORM"; }
+
+# Makes neither the engine's build cache nor local images able to help the next build.
+forget_local_builds() {
+  remove_registry_images "^$GROCKER_REGISTRY/debian\$"
+  docker builder prune -af >/dev/null
+}
+
+# The images of a hierarchy, parents first; its spec; the image whose env the "one child changed"
+# run edits.
+hierarchy_images() {
+  case "$1" in
+    loom) echo python-base kafka-python-base fastapi-base ;;
+    flowcore) echo flowcore ;;
+  esac
+}
+hierarchy_spec() { echo "$1.yaml"; }
+changed_image() {
+  case "$1" in
+    loom) echo kafka-python-base ;;
+    flowcore) echo flowcore ;;
+  esac
+}
+
+# add_spec_env SPEC IMAGE NAME VALUE: adds NAME=VALUE to the env of IMAGE in the spec file (to its
+# env map when it has one, else as a new env map at the end of that image).
+add_spec_env() {
+  local spec="$1" image="$2" name="$3" value="$4"
+  awk -v image="$image" -v name="$name" -v value="$value" '
+    function close_image() {
+      if (inside && !done) { printf "    env:\n      %s: \"%s\"\n", name, value; done = 1 }
+      inside = 0
+    }
+    /^  - name: / {
+      close_image()
+      inside = ($3 == image)
+    }
+    { print }
+    inside && !done && /^    env:[ \t]*$/ { printf "      %s: \"%s\"\n", name, value; done = 1 }
+    END { close_image() }
+  ' "$spec" >"$spec.new"
+  mv "$spec.new" "$spec"
+  grep -q "^      $name: \"$value\"\$" "$spec" || die "could not add $name to image $image in $spec"
+}
+
+# add_dockerfile_env DOCKERFILE NAME VALUE: adds ENV NAME=VALUE before the first LABEL instruction
+# (after the steps that do the work, as the engine's template puts env).
+add_dockerfile_env() {
+  local file="$1" name="$2" value="$3"
+  awk -v line="ENV $name=\"$value\"" '!done && /^LABEL / { print line; done = 1 } { print }' \
+    "$file" >"$file.new"
+  mv "$file.new" "$file"
+  grep -q "^ENV $name=" "$file" || die "could not add ENV $name to $file"
+}
+
+# plain_chain HIERARCHY CONTEXT [--no-cache]: docker build + docker push of each image of the
+# hierarchy, parents first, each FROM the previous one.
+plain_chain() {
+  local hierarchy="$1" context="$2" cache="${3:-}" base="$GROCKER_REGISTRY/debian:bookworm" image ref
+  local images
+  read -r -a images <<<"$(hierarchy_images "$hierarchy")"
+  for image in "${images[@]}"; do
+    ref="$GROCKER_REGISTRY/plain/$image:bench"
+    echo "### docker build $image ${cache:-(layer cache)}"
+    docker build --network host ${cache:+"$cache"} --build-arg "BASE=$base" \
+      -f "$context/$image.Dockerfile" -t "$ref" "$context" || return 1
+    echo "### docker push $ref"
+    docker push "$ref" || return 1
+    base="$ref"
+  done
+}
+
+bench_hierarchy() {
+  local h="$1" stamp spec ctx
+  stamp="$(date +%s)"
+  # grocker: a copy of the example, so that it can be edited
+  cp -r "$ROOT/examples/$h" "$WORK/spec-$h"
+  spec="$WORK/spec-$h/$(hierarchy_spec "$h")"
+  log "$h: grocker cold (local images of the registry but debian removed, builder cache pruned)"
+  forget_local_builds
+  timed "$h-grocker-cold" grocker_base "$spec"
+  log "$h: grocker no-change"
+  timed "$h-grocker-no-change" grocker_base "$spec"
+  add_spec_env "$spec" "$(changed_image "$h")" BENCH_CHANGE "$stamp"
+  log "$h: grocker one-child-changed ($(changed_image "$h") gets env BENCH_CHANGE)"
+  timed "$h-grocker-one-child-changed" grocker_base "$spec"
+
+  # plain docker build: the hand-written Dockerfiles (and the Loom health check) in one context
+  ctx="$WORK/plain-$h"
+  mkdir -p "$ctx"
+  cp "$BENCH_DIR/dockerfiles/$h/"*.Dockerfile "$ctx/"
+  if [[ "$h" == loom ]]; then
+    install -m 0755 "$ROOT/examples/loom/healthcheck.py" "$ctx/healthcheck.py"
+  fi
+  log "$h: docker cold (builder cache pruned, --no-cache)"
+  docker builder prune -af >/dev/null
+  timed "$h-docker-cold" plain_chain "$h" "$ctx" --no-cache
+  log "$h: docker no-change (layer cache)"
+  timed "$h-docker-no-change" plain_chain "$h" "$ctx"
+  add_dockerfile_env "$ctx/$(changed_image "$h").Dockerfile" BENCH_CHANGE "$stamp"
+  log "$h: docker one-child-changed ($(changed_image "$h").Dockerfile gets ENV BENCH_CHANGE)"
+  timed "$h-docker-one-child-changed" plain_chain "$h" "$ctx"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
+lesseq() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+yes_no() { if "$@"; then echo yes; else echo no; fi; }
+
+print_results() {
+  local h run g d
+  printf '\n%-10s %-19s %9s %14s %16s\n' hierarchy run grocker "docker build" grocker/docker
+  for h in "${HIERARCHIES[@]}"; do
+    for run in cold no-change one-child-changed; do
+      g="${SECS[$h-grocker-$run]}"
+      d="${SECS[$h-docker-$run]}"
+      printf '%-10s %-19s %8.1fs %13.1fs %16s\n' "$h" "$run" "$g" "$d" "$(ratio "$g" "$d")"
+    done
+    printf '%-10s %-19s %9s %14s\n' "$h" "no-change / cold" \
+      "$(percent "${SECS[$h-grocker-no-change]}" "${SECS[$h-grocker-cold]}")" \
+      "$(percent "${SECS[$h-docker-no-change]}" "${SECS[$h-docker-cold]}")"
+  done
+  echo
+  for h in "${HIERARCHIES[@]}"; do
+    g="${SECS[$h-grocker-no-change]}"
+    printf '%s: no-change <= 5%% of cold: %s; no-change faster than docker'"'"'s cached rebuild: %s\n' "$h" \
+      "$(yes_no lesseq "$g" "$(awk -v c="${SECS[$h-grocker-cold]}" 'BEGIN { print c * 0.05 }')")" \
+      "$(yes_no awk -v a="$g" -v b="${SECS[$h-docker-no-change]}" 'BEGIN { exit !(a < b) }')"
+  done
+}
+
+main() {
+  local docker_version started
+  started="$(date -Is)"
+  ensure_docker
+  ensure_rootfs amd64
+  build_cli
+  start_registry "" "$REGISTRY_STATE"
+  REGISTRY_STARTED=1
+  log "debian: building the base image into the fresh registry $GROCKER_REGISTRY"
+  run_logged debian "$GROCKER" base --spec "$ROOT/examples/debian/debian.yaml" --platform "$PLATFORM"
+  # Both tools find the debian image locally, so neither run's time includes pulling it.
+  run_logged debian-pull docker pull "$GROCKER_REGISTRY/debian:bookworm"
+
+  local h
+  for h in "${HIERARCHIES[@]}"; do
+    bench_hierarchy "$h"
+  done
+
+  docker_version="$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')"
+  echo
+  echo "Grocker base-image benchmark, started $started, finished $(date -Is)"
+  echo "docker engine $docker_version (classic builder); $(java -version 2>&1 | head -n 1)"
+  echo "platform: $PLATFORM only (arm64 would run under qemu emulation and dominate the times)"
+  echo "registry: a fresh local registry ($GROCKER_REGISTRY), so grocker's registry-side cache starts empty"
+  echo "wall-clock seconds; every run pushes (grocker: images, index, tags; docker: docker push per image)"
+  print_results
+  echo
+  echo "repeat with: $REPEAT"
+}
+
+main

@@ -198,6 +198,20 @@ _run_arm64_probe() {
   rm -rf "$dir"
 }
 
+# Registers qemu-aarch64 again with the C flag (credentials from the binary, which implies O), so that
+# setuid programs such as sudo work inside emulated arm64 containers. Debian registers it without C.
+_binfmt_add_credentials_flag() {
+  local entry="$1" interp="$2" flags="$3" magic mask
+  _require_root "re-registering qemu-aarch64 with the C flag"
+  magic="$(sed -n 's/^magic *//p' "$entry" | sed 's/../\\x&/g')"
+  mask="$(sed -n 's/^mask *//p' "$entry" | sed 's/../\\x&/g')"
+  [[ -n "$magic" && -n "$mask" ]] || die "cannot read magic/mask of $entry"
+  echo -1 >"$entry" || die "cannot unregister $entry"
+  printf ':qemu-aarch64:M:0:%s:%s:%s:%sC' "$magic" "$mask" "$interp" "${flags//O/}" >/proc/sys/fs/binfmt_misc/register ||
+    die "cannot register qemu-aarch64 with flags ${flags}C"
+  log "binfmt: qemu-aarch64 registered with flags $(sed -n 's/^flags: *//p' "$entry") (C: setuid programs such as sudo work under emulation)"
+}
+
 # Makes sure arm64 binaries run under qemu-user-static through binfmt_misc,
 # with the F (fix binary) flag so they also run inside chroots and containers.
 # Proves it by executing a tiny arm64 program.
@@ -226,6 +240,10 @@ ensure_binfmt() {
   interp="$(sed -n 's/^interpreter *//p' "$entry")"
   [[ "$flags" == *F* ]] ||
     die "binfmt_misc qemu-aarch64 lacks the F flag (flags: '$flags'); arm64 would not run in containers. Install qemu-user-static (not qemu-user) and re-run update-binfmts --enable qemu-aarch64"
+  if [[ "$flags" != *C* ]]; then
+    _binfmt_add_credentials_flag "$entry" "$interp" "$flags"
+    flags="$(sed -n 's/^flags: *//p' "$entry")"
+  fi
   _run_arm64_probe || die "arm64 binaries do not run on this machine although binfmt_misc has qemu-aarch64 (interpreter $interp, flags $flags)"
   log "binfmt: arm64 programs run through $interp (flags $flags)"
 }

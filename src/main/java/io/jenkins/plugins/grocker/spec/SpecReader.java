@@ -205,16 +205,21 @@ final class SpecReader {
     }
 
     List<FileSpec> files(JsonNode image, SpecProblem where, Path file) throws InputException {
-        JsonNode node = image.get("files");
+        return files(image, where, file, "files");
+    }
+
+    /** A list of {@code {src, dest, mode}}: files next to the spec copied into an image. */
+    List<FileSpec> files(JsonNode image, SpecProblem where, Path file, String field) throws InputException {
+        JsonNode node = image.get(field);
         List<FileSpec> files = new ArrayList<>();
         if (node == null || node.isNull()) {
             return files;
         }
         if (!node.isArray()) {
-            throw where.at("files").error("must be a list of {src, dest, mode}");
+            throw where.at(field).error("must be a list of {src, dest, mode}");
         }
         for (int i = 0; i < node.size(); i++) {
-            SpecProblem at = where.at("files").index(i);
+            SpecProblem at = where.at(field).index(i);
             JsonNode entry = node.get(i);
             if (!entry.isObject()) {
                 throw at.error("must be a mapping {src, dest, mode}");

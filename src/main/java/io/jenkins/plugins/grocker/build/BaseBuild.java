@@ -55,11 +55,18 @@ public final class BaseBuild {
     private final RegistryClient registry;
     private final Credentials credentials;
     private final BuildListener listener;
-    private final DockerfileRenderer renderer = new DockerfileRenderer();
+    private final ContextRenderer renderer;
     private final AtomicBoolean failed = new AtomicBoolean();
 
     public BaseBuild(HierarchySpec spec, BuildOptions options, DockerEngine engine, RegistryClient registry,
             Credentials credentials, BuildListener listener) {
+        this(spec, options, engine, registry, credentials, listener, new DockerfileRenderer()::render);
+    }
+
+    /** A build whose contexts come from {@code renderer} instead of the base-image template. */
+    public BaseBuild(HierarchySpec spec, BuildOptions options, DockerEngine engine, RegistryClient registry,
+            Credentials credentials, BuildListener listener, ContextRenderer renderer) {
+        this.renderer = renderer;
         this.spec = spec;
         this.options = options;
         this.engine = engine;

@@ -1,9 +1,15 @@
 package io.jenkins.plugins.grocker.cli;
 
+import io.jenkins.plugins.grocker.build.BaseBuild;
 import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.build.SourceInfo;
+import io.jenkins.plugins.grocker.spec.HierarchySpec;
+import io.jenkins.plugins.grocker.spec.SpecLoader;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -19,14 +25,30 @@ final class BaseCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec commandSpec;
 
+    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The hierarchy spec (YAML or JSON).")
+    Path spec;
+
     @Mixin
-    SpecOptions options;
+    PushOption push;
+
+    @Mixin
+    CommonOptions options;
+
+    /** Builds, or with {@code plan} only plans, a hierarchy spec. */
+    static BuildResult base(HierarchySpec hierarchy, boolean push, CommonOptions options, Session s, boolean plan)
+            throws io.jenkins.plugins.grocker.GrockerException {
+        BaseBuild build = new BaseBuild(hierarchy, Session.buildOptions(options, options.platforms(), push,
+                SourceInfo.labels(hierarchy.file(), hierarchy.source())), s.engine, s.registry, s.credentials, s.listener);
+        return plan ? build.plan() : build.run();
+    }
 
     @Override
     public Integer call() throws Exception {
         var out = commandSpec.commandLine().getOut();
         long start = System.nanoTime();
-        BuildResult result = Session.withBuild(options, parent.env, out, build -> build.run());
+        HierarchySpec hierarchy = new SpecLoader(parent.env).load(spec);
+        options.platforms();
+        BuildResult result = Session.with(options, parent.env, out, s -> base(hierarchy, push.push, options, s, false));
         if (options.outputJson != null) {
             Session.writeJson(options.outputJson, result);
         }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GrockerCommand.Version.class,
         description = "Builds layered, multi-arch container images for Python applications.",
-        subcommands = {BaseCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BaseCommand.class, PlanCommand.class, CompileCommand.class, RunnerCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",
                 "3:the Docker engine or a registry failed or could not be reached; no tag was moved"})
@@ -31,7 +32,7 @@ public final class GrockerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan)");
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner)");
     }
 
     /** Runs the command line without exiting; returns the exit code. */

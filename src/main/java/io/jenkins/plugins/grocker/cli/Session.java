@@ -4,43 +4,49 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.build.BaseBuild;
+import io.jenkins.plugins.grocker.build.BuildListener;
 import io.jenkins.plugins.grocker.build.BuildOptions;
-import io.jenkins.plugins.grocker.build.SourceInfo;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.HierarchySpec;
-import io.jenkins.plugins.grocker.spec.SpecLoader;
+import io.jenkins.plugins.grocker.spec.Platform;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 
-/** Turns shared options into engine objects: loads the spec, connects to Docker, makes the build. */
+/** Turns options into engine objects: connects to Docker and the registries, and renders events. */
 final class Session {
-    private Session() {}
+    final DockerEngine engine;
+    final RegistryClient registry;
+    final Credentials credentials;
+    final BuildListener listener;
 
-    interface Work<T> {
-        T run(BaseBuild build) throws GrockerException;
+    private Session(DockerEngine engine, RegistryClient registry, Credentials credentials, BuildListener listener) {
+        this.engine = engine;
+        this.registry = registry;
+        this.credentials = credentials;
+        this.listener = listener;
     }
 
-    static <T> T withBuild(SpecOptions options, Map<String, String> env, PrintWriter out, Work<T> work)
-            throws GrockerException {
+    interface Work<T> {
+        T run(Session session) throws GrockerException;
+    }
+
+    static <T> T with(CommonOptions options, Map<String, String> env, PrintWriter out, Work<T> work) throws GrockerException {
         options.check();
-        HierarchySpec spec = new SpecLoader(env).load(options.spec);
-        BuildOptions buildOptions = new BuildOptions(options.platforms(), options.push, options.network, options.jobs,
-                SourceInfo.labels(spec.file(), spec.source()));
         String host = options.dockerHost != null ? options.dockerHost : env.get("DOCKER_HOST");
         try (DockerEngine engine = DockerEngine.connect(host)) {
-            Credentials credentials = Credentials.fromEnvironment(env);
-            RegistryClient registry = RegistryClient.create(env);
-            BaseBuild build = new BaseBuild(spec, buildOptions, engine, registry, credentials,
-                    new ConsoleReporter(out, options.verbose));
-            return work.run(build);
+            return work.run(new Session(engine, RegistryClient.create(env), Credentials.fromEnvironment(env),
+                    new ConsoleReporter(out, options.verbose)));
         }
+    }
+
+    static BuildOptions buildOptions(CommonOptions options, List<Platform> platforms, boolean push, Map<String, String> labels) {
+        return new BuildOptions(platforms, push, options.network, options.jobs, labels);
     }
 
     /** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */
@@ -55,5 +61,4 @@ final class Session {
             throw new InputException("--output-json: cannot write " + file + ": " + e.getMessage());
         }
     }
-
 }

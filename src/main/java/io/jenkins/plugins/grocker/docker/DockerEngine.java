@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -429,6 +430,19 @@ public final class DockerEngine implements AutoCloseable {
      * @throws EngineException when the container cannot be created or started, or does not finish in time
      */
     public ContainerResult run(RunRequest request) throws EngineException {
+        return run(request, null, null, null, null);
+    }
+
+    /**
+     * Runs a container to the end with files going in and out through the engine's archive API (no bind
+     * mounts, so it works with a remote engine): {@code input}, a tar, is unpacked at {@code /} before the
+     * container starts; after it ends, {@code outputPath} inside it is copied out as a tar to {@code output}
+     * (whatever the exit code). Output lines are handed to {@code lines} as they come when it is not null.
+     *
+     * @throws EngineException when the container cannot be created, started or copied to or from
+     */
+    public ContainerResult run(RunRequest request, Path input, String outputPath, Path output, Consumer<String> lines)
+            throws EngineException {
         String what = "running " + request.image();
         pullIfMissing(request.image(), request.platform());
         String id;
@@ -462,7 +476,31 @@ public final class DockerEngine implements AutoCloseable {
         }
         EngineException failure = null;
         try {
-            return startWaitAndCollect(id, request, what);
+            if (input != null) {
+                try (InputStream in = Files.newInputStream(input)) {
+                    calls.copyArchiveToContainerCmd(id).withRemotePath("/").withTarInputStream(in).exec();
+                } catch (IOException e) {
+                    throw new EngineException("cannot read " + input + " to copy into the container: " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    throw EngineErrors.convert(endpoint, "copying files into a container from " + request.image(), e);
+                }
+            }
+            ContainerResult result = startWaitAndCollect(id, request, what, lines);
+            if (outputPath != null) {
+                try (InputStream in = streams.copyArchiveFromContainerCmd(id, outputPath).exec()) {
+                    Files.copy(in, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (NotFoundException e) {
+                    Files.deleteIfExists(output);
+                } catch (IOException e) {
+                    throw new EngineException("cannot write " + output + " from the container: " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    throw EngineErrors.convert(endpoint, "copying " + outputPath + " out of a container from " + request.image(), e);
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            failure = new EngineException("cannot write " + output + ": " + e.getMessage(), e);
+            throw failure;
         } catch (EngineException e) {
             failure = e;
             throw e;
@@ -480,11 +518,35 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    private ContainerResult startWaitAndCollect(String id, RunRequest request, String what) throws EngineException {
+    private ContainerResult startWaitAndCollect(String id, RunRequest request, String what, Consumer<String> lines)
+            throws EngineException {
         try {
             calls.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
             throw EngineErrors.convert(endpoint, "starting a container from " + request.image(), e);
+        }
+        ResultCallback.Adapter<Frame> follow = null;
+        if (lines != null) {
+            LineSplitter splitter = new LineSplitter(lines);
+            follow = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    if (frame.getPayload() != null) {
+                        splitter.accept(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }
+
+                @Override
+                public void onComplete() {
+                    splitter.flush();
+                    super.onComplete();
+                }
+            };
+            try {
+                streams.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(follow);
+            } catch (RuntimeException e) {
+                follow = null;
+            }
         }
         int exitCode;
         WaitContainerResultCallback waiting = new WaitContainerResultCallback();
@@ -499,6 +561,9 @@ public final class DockerEngine implements AutoCloseable {
                 throw new EngineException(what + " did not finish within " + request.timeout() + "; the container was killed");
             }
             exitCode = waiting.awaitStatusCode();
+            if (follow != null) {
+                follow.awaitCompletion(30, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(waiting);

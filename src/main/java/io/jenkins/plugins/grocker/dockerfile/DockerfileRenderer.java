@@ -127,9 +127,7 @@ public final class DockerfileRenderer {
             args.addAll(image.dirs());
             v.put("dirs", words(args));
         }
-        v.put("env", image.env().entrySet().stream()
-                .map(e -> e.getKey() + "=" + quoteEnv(e.getValue()))
-                .collect(Collectors.joining(" ")));
+        v.put("env", envLine(image.env()));
         v.put("workdir", image.workdir());
         v.put("labels", labels(spec, image));
         v.put("ports", String.join(" ", image.ports()));
@@ -174,12 +172,22 @@ public final class DockerfileRenderer {
             labels.put("org.opencontainers.image.version", version);
         }
         labels.putAll(image.labels());
+        return labelLine(labels);
+    }
+
+    /** {@code "k"="v" ...} for a LABEL instruction; {@code $} is not expanded. */
+    static String labelLine(Map<String, String> labels) {
         return labels.entrySet().stream()
                 .map(e -> quote(e.getKey()) + "=" + quote(e.getValue()).replace("$", "\\$"))
                 .collect(Collectors.joining(" "));
     }
 
-    private static String healthcheck(HealthcheckSpec h) {
+    /** {@code K="v" ...} for an ENV instruction. */
+    static String envLine(Map<String, String> env) {
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + quoteEnv(e.getValue())).collect(Collectors.joining(" "));
+    }
+
+    static String healthcheck(HealthcheckSpec h) {
         if (h == null) {
             return null;
         }

@@ -7,27 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that read a hierarchy spec. */
-final class SpecOptions {
-    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The hierarchy spec (YAML or JSON).")
-    Path spec;
-
+/** Options every building command has: platforms, the engine, parallelism, the result file, verbosity. */
+final class CommonOptions {
     @Option(names = "--platform", paramLabel = "OS/ARCH",
             description = "Build only this platform (repeatable). Default: the platforms the spec declares, "
                     + "else the engine's own.")
     List<String> platforms = new ArrayList<>();
-
-    @Option(names = "--push", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Push images, indexes and tags to the registry (default). With --no-push images stay "
-                    + "in the local engine.")
-    boolean push;
 
     @Option(names = "--docker-host", paramLabel = "URL",
             description = "Docker engine endpoint. Default: DOCKER_HOST, else unix:///var/run/docker.sock.")
     String dockerHost;
 
     @Option(names = "--network", paramLabel = "MODE", defaultValue = "host",
-            description = "Network mode of build steps (default: ${DEFAULT-VALUE}).")
+            description = "Network mode of build steps and containers (default: ${DEFAULT-VALUE}).")
     String network;
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "2",
@@ -37,7 +29,7 @@ final class SpecOptions {
     @Option(names = "--output-json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
     Path outputJson;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show Docker build and push output, and stack traces.")
+    @Option(names = {"-v", "--verbose"}, description = "Show Docker build and container output, and stack traces.")
     boolean verbose;
 
     List<Platform> platforms() throws InputException {

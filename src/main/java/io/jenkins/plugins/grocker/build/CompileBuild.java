@@ -1,0 +1,134 @@
+package io.jenkins.plugins.grocker.build;
+
+import io.jenkins.plugins.grocker.EngineException;
+import io.jenkins.plugins.grocker.GrockerException;
+import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.docker.DockerEngine;
+import io.jenkins.plugins.grocker.registry.Credentials;
+import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.spec.AppSpec;
+import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.wheels.WheelCache;
+import io.jenkins.plugins.grocker.wheels.Wheelhouse;
+import io.jenkins.plugins.grocker.wheels.WheelhouseStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code grocker compile}: builds (or reuses) the compiler image for each platform, then turns the
+ * application and its dependencies into wheels in a container of it, and writes the wheelhouse with its
+ * manifest. A platform whose compilation key matches the manifest already on disk, with every wheel intact,
+ * is reused. One instance runs once; not thread-safe.
+ */
+public final class CompileBuild {
+    private final AppSpec app;
+    private final Path output;
+    private final BuildOptions options;
+    private final DockerEngine engine;
+    private final RegistryClient registry;
+    private final Map<String, String> env;
+    private final WheelCache cache;
+    private final BuildListener listener;
+
+    /**
+     * @param options platforms, network and jobs (push is ignored: compiler images stay in the engine)
+     */
+    public CompileBuild(AppSpec app, Path output, BuildOptions options, DockerEngine engine, RegistryClient registry,
+            Map<String, String> env, WheelCache cache, BuildListener listener) {
+        this.app = app;
+        this.output = output;
+        this.options = options;
+        this.engine = engine;
+        this.registry = registry;
+        this.env = env;
+        this.cache = cache;
+        this.listener = listener;
+    }
+
+    /** What the compilation did: the manifest, and per platform built or reused. */
+    public record Result(String wheelhouse, Map<String, String> status, Wheelhouse manifest) {}
+
+    public Result run() throws GrockerException {
+        List<Platform> platforms = !options.platforms().isEmpty() ? options.platforms()
+                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engine.info()));
+        AppImages.checkBase(app, registry, platforms);
+        IndexAccess index = IndexAccess.resolve(app, env);
+
+        BuildResult compilers = new BaseBuild(AppImages.compiler(app, platforms),
+                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engine, registry,
+                Credentials.fromEnvironment(env), listener).run();
+        Map<Platform, BuildResult.PlatformResult> compilerByPlatform = new LinkedHashMap<>();
+        for (BuildResult.PlatformResult p : compilers.images().get(0).platforms()) {
+            compilerByPlatform.put(Platform.parse(p.platform()), p);
+        }
+
+        Wheelhouse previous = WheelhouseStore.read(output).orElse(null);
+        ExecutorService executor = Executors.newFixedThreadPool(Math.min(options.jobs(), platforms.size()));
+        Map<Platform, Future<CompileWheelsStep.Outcome>> futures = new LinkedHashMap<>();
+        try {
+            for (Platform p : platforms) {
+                CompileWheelsStep step = new CompileWheelsStep(app, p, compilerByPlatform.get(p), index, output, previous,
+                        engine, cache, options.networkMode(), listener);
+                futures.put(p, executor.submit(step::call));
+            }
+            Map<Platform, CompileWheelsStep.Outcome> outcomes = new LinkedHashMap<>();
+            GrockerException first = null;
+            for (var e : futures.entrySet()) {
+                try {
+                    outcomes.put(e.getKey(), e.getValue().get());
+                } catch (ExecutionException ex) {
+                    if (first == null) {
+                        first = ex.getCause() instanceof GrockerException g ? g
+                                : new EngineException("compiling for " + e.getKey() + " failed: " + ex.getCause(), ex.getCause());
+                    }
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new EngineException("interrupted while compiling for " + e.getKey());
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return finish(previous, outcomes);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private Result finish(Wheelhouse previous, Map<Platform, CompileWheelsStep.Outcome> outcomes) throws GrockerException {
+        CompileWheelsStep.Outcome any = outcomes.values().iterator().next();
+        for (CompileWheelsStep.Outcome o : outcomes.values()) {
+            if (!o.requirement().equals(any.requirement())) {
+                throw new EngineException("platforms compiled different applications: " + any.requirement() + " and "
+                        + o.requirement());
+            }
+        }
+        Map<String, Wheelhouse.PlatformWheels> platforms = new LinkedHashMap<>();
+        if (previous != null && previous.requirement().equals(any.requirement())) {
+            platforms.putAll(previous.platforms());
+        }
+        Map<String, String> status = new LinkedHashMap<>();
+        outcomes.forEach((p, o) -> {
+            platforms.put(p.toString(), o.wheels());
+            status.put(p.toString(), o.status());
+        });
+        Wheelhouse manifest = new Wheelhouse(Wheelhouse.SCHEMA, any.name(), any.version(), app.extras(), any.requirement(),
+                platforms);
+        try {
+            WheelhouseStore.write(output, manifest);
+        } catch (IOException e) {
+            throw new InputException("cannot write " + output.resolve(Wheelhouse.FILE) + ": " + e.getMessage());
+        }
+        listener.on(new BuildEvent.Info("wrote " + output.resolve(Wheelhouse.FILE) + " (" + any.requirement() + ", "
+                + String.join(", ", new ArrayList<>(status.keySet())) + ")"));
+        return new Result(output.resolve(Wheelhouse.FILE).toString(), status, manifest);
+    }
+}

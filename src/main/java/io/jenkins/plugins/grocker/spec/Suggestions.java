@@ -3,11 +3,19 @@ package io.jenkins.plugins.grocker.spec;
 import java.util.Collection;
 import java.util.Optional;
 
-/** Finds the closest valid name for a misspelt one (edit distance). */
+/** Finds the closest valid name for a misspelt or shortened one (prefix, else edit distance). */
 final class Suggestions {
     private Suggestions() {}
 
     static Optional<String> closest(String wrong, Collection<String> valid) {
+        String lower = wrong.toLowerCase();
+        if (lower.length() >= 3) {
+            for (String candidate : valid) {
+                if (candidate.toLowerCase().startsWith(lower)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : valid) {

@@ -5,11 +5,11 @@
 #
 # For each hierarchy it measures (wall clock, in this order):
 #   grocker  cold               no local images of this run's registry (but debian), builder cache pruned
-#   grocker  no-change          the same command again
+#   grocker  no-change          the same command again (3 times; the median is shown)
 #   grocker  one-child-changed  one env var added to one image (Loom: kafka-python-base, so it and
 #                               fastapi-base are rebuilt; FlowCore: its only image)
 #   docker   cold               docker builder prune, then docker build --no-cache + docker push of the chain
-#   docker   no-change          the same builds with the layer cache + pushes
+#   docker   no-change          the same builds with the layer cache + pushes (3 times; median)
 #   docker   one-child-changed  the same ENV added to the same Dockerfile, chain rebuilt + pushed
 # and prints a table with the ratios. Targets: grocker's no-change run takes <= 5% of its cold run, and
 # less time than docker's cached rebuild. Missing a target is a result, not an error: the script exits
@@ -18,6 +18,9 @@
 # Only linux/amd64 is built: arm64 would run under qemu emulation and its time would dominate.
 #
 # Usage: bench/base.sh [--only loom|flowcore]
+#   BENCH_GROCKER_JAR=FILE  measure this jar (java -jar FILE) instead of bin/grocker, and do not run
+#                           build_cli (target/grocker.jar is then neither needed nor rebuilt)
+# The output of every command goes to a log directory under /tmp, kept and named at the end.
 # Needs root or a user that may use the Docker engine (scripts/lib/setup.sh: ensure_docker).
 set -euo pipefail
 
@@ -25,6 +28,7 @@ BENCH_DIR="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd -P "$BENCH_DIR/.." && pwd)"
 PLATFORM=linux/amd64
 HIERARCHIES=(loom flowcore)
+NO_CHANGE_RUNS=3 # the no-change runs are short and noisy: the table shows the median of these
 
 usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
@@ -68,15 +72,21 @@ REPEAT="bench/base.sh${only:+ --only $only}"
 # shellcheck source=SCRIPTDIR/../scripts/lib/setup.sh
 source "$ROOT/scripts/lib/setup.sh"
 
-GROCKER="$ROOT/bin/grocker"
+GROCKER=("$ROOT/bin/grocker")
+if [[ -n "${BENCH_GROCKER_JAR:-}" ]]; then
+  [[ -f "$BENCH_GROCKER_JAR" ]] || {
+    echo "bench/base.sh: BENCH_GROCKER_JAR=$BENCH_GROCKER_JAR is not a file" >&2
+    exit 2
+  }
+  GROCKER=("${JAVA:-java}" -jar "$BENCH_GROCKER_JAR")
+fi
 export DOCKER_BUILDKIT=0 # plain `docker build` uses the classic builder, as the engine does
 # Both tools build FROM this run's debian image, never from an override in the environment.
 unset LOOM_FROM FLOWCORE_FROM
 
 WORK="$(mktemp -d /tmp/grocker-bench.XXXXXX)"
 REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-registry.XXXXXX)"
-LOGS="$WORK/logs"
-mkdir -p "$LOGS"
+LOGS="$(mktemp -d /tmp/grocker-bench-logs.XXXXXX)"
 REGISTRY_STARTED=""
 
 # Removes every local image whose repository is under this run's registry, except those matching
@@ -106,11 +116,8 @@ cleanup() {
     (stop_registry "$REGISTRY_STATE") || true
   fi
   rm -rf "$REGISTRY_STATE"
-  if ((rc == 0)); then
-    rm -rf "$WORK"
-  else
-    printf 'bench/base.sh: failed (exit %s); logs kept in %s\n' "$rc" "$LOGS" >&2
-  fi
+  rm -rf "$WORK"
+  ((rc == 0)) || printf 'bench/base.sh: failed (exit %s); logs in %s\n' "$rc" "$LOGS" >&2
   exit "$rc"
 }
 trap cleanup EXIT
@@ -143,12 +150,27 @@ timed() {
   log "$key: ${SECS[$key]} s"
 }
 
-grocker_base() { "$GROCKER" base --spec "$1" --platform "$PLATFORM"; }
+declare -A SAMPLES=()
+
+# timed_median N KEY COMMAND...: runs `timed` N times; SECS[KEY] is the median, SAMPLES[KEY] all times.
+timed_median() {
+  local n="$1" key="$2" i all=()
+  shift 2
+  for ((i = 1; i <= n; i++)); do
+    timed "$key-$i" "$@"
+    all+=("${SECS[$key-$i]}")
+  done
+  SAMPLES[$key]="${all[*]}"
+  SECS[$key]="$(printf '%s\n' "${all[@]}" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+}
+
+grocker_base() { "${GROCKER[@]}" base --spec "$1" --platform "$PLATFORM"; }
 
 # Makes neither the engine's build cache nor local images able to help the next build.
 forget_local_builds() {
   remove_registry_images "^$GROCKER_REGISTRY/debian\$"
-  docker builder prune -af >/dev/null
+  docker builder prune -af >>"$LOGS/builder-prune.log" 2>&1
 }
 
 # The images of a hierarchy, parents first; its spec; the image whose env the "one child changed"
@@ -225,7 +247,7 @@ bench_hierarchy() {
   forget_local_builds
   timed "$h-grocker-cold" grocker_base "$spec"
   log "$h: grocker no-change"
-  timed "$h-grocker-no-change" grocker_base "$spec"
+  timed_median "$NO_CHANGE_RUNS" "$h-grocker-no-change" grocker_base "$spec"
   add_spec_env "$spec" "$(changed_image "$h")" BENCH_CHANGE "$stamp"
   log "$h: grocker one-child-changed ($(changed_image "$h") gets env BENCH_CHANGE)"
   timed "$h-grocker-one-child-changed" grocker_base "$spec"
@@ -238,10 +260,10 @@ bench_hierarchy() {
     install -m 0755 "$ROOT/examples/loom/healthcheck.py" "$ctx/healthcheck.py"
   fi
   log "$h: docker cold (builder cache pruned, --no-cache)"
-  docker builder prune -af >/dev/null
+  docker builder prune -af >>"$LOGS/builder-prune.log" 2>&1
   timed "$h-docker-cold" plain_chain "$h" "$ctx" --no-cache
   log "$h: docker no-change (layer cache)"
-  timed "$h-docker-no-change" plain_chain "$h" "$ctx"
+  timed_median "$NO_CHANGE_RUNS" "$h-docker-no-change" plain_chain "$h" "$ctx"
   add_dockerfile_env "$ctx/$(changed_image "$h").Dockerfile" BENCH_CHANGE "$stamp"
   log "$h: docker one-child-changed ($(changed_image "$h").Dockerfile gets ENV BENCH_CHANGE)"
   timed "$h-docker-one-child-changed" plain_chain "$h" "$ctx"
@@ -267,6 +289,10 @@ print_results() {
   done
   echo
   for h in "${HIERARCHIES[@]}"; do
+    printf '%s no-change runs (s): grocker %s; docker build %s\n' "$h" \
+      "${SAMPLES[$h-grocker-no-change]}" "${SAMPLES[$h-docker-no-change]}"
+  done
+  for h in "${HIERARCHIES[@]}"; do
     g="${SECS[$h-grocker-no-change]}"
     printf '%s: no-change <= 5%% of cold: %s; no-change faster than docker'"'"'s cached rebuild: %s\n' "$h" \
       "$(yes_no lesseq "$g" "$(awk -v c="${SECS[$h-grocker-cold]}" 'BEGIN { print c * 0.05 }')")" \
@@ -279,11 +305,15 @@ main() {
   started="$(date -Is)"
   ensure_docker
   ensure_rootfs amd64
-  build_cli
+  if [[ -z "${BENCH_GROCKER_JAR:-}" ]]; then
+    build_cli
+  else
+    log "cli: measuring $BENCH_GROCKER_JAR (BENCH_GROCKER_JAR; build_cli not run)"
+  fi
   start_registry "" "$REGISTRY_STATE"
   REGISTRY_STARTED=1
   log "debian: building the base image into the fresh registry $GROCKER_REGISTRY"
-  run_logged debian "$GROCKER" base --spec "$ROOT/examples/debian/debian.yaml" --platform "$PLATFORM"
+  run_logged debian grocker_base "$ROOT/examples/debian/debian.yaml"
   # Both tools find the debian image locally, so neither run's time includes pulling it.
   run_logged debian-pull docker pull "$GROCKER_REGISTRY/debian:bookworm"
 
@@ -296,12 +326,14 @@ main() {
   echo
   echo "Grocker base-image benchmark, started $started, finished $(date -Is)"
   echo "docker engine $docker_version (classic builder); $(java -version 2>&1 | head -n 1)"
+  echo "grocker: ${GROCKER[*]} ($("${GROCKER[@]}" --version 2>/dev/null | head -n 1 || echo '?'))"
   echo "platform: $PLATFORM only (arm64 would run under qemu emulation and dominate the times)"
   echo "registry: a fresh local registry ($GROCKER_REGISTRY), so grocker's registry-side cache starts empty"
-  echo "wall-clock seconds; every run pushes (grocker: images, index, tags; docker: docker push per image)"
+  echo "wall-clock seconds (no-change: median of $NO_CHANGE_RUNS runs); every run pushes (grocker: images, index, tags; docker: docker push per image)"
   print_results
   echo
-  echo "repeat with: $REPEAT"
+  echo "repeat with: ${BENCH_GROCKER_JAR:+BENCH_GROCKER_JAR=$BENCH_GROCKER_JAR }$REPEAT"
+  echo "logs: $LOGS"
 }
 
 main

@@ -234,7 +234,7 @@ final class CompileWheelsStep {
             throw new EngineException("compiling " + app.appText() + " for " + platform + " produced no application wheel");
         }
         String[] parts = appWheel.split("-");
-        String name = parts[0];
+        String name = parts[0].replace('_', '-');
         String version = parts[1];
         String requirement = name + (app.extras().isEmpty() ? "" : "[" + String.join(",", app.extras()) + "]") + "==" + version;
         List<Wheelhouse.WheelFile> files = new ArrayList<>();

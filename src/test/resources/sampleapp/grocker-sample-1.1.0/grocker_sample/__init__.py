@@ -1,0 +1,3 @@
+"""Sample application of the Grocker Pipeline tests."""
+
+__version__ = "1.1.0"

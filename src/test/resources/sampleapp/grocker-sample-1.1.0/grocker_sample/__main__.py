@@ -1,0 +1,5 @@
+import sys
+
+from grocker_sample.cli import main
+
+sys.exit(main())

@@ -281,7 +281,7 @@ print_results() {
     for run in cold no-change one-child-changed; do
       g="${SECS[$h-grocker-$run]}"
       d="${SECS[$h-docker-$run]}"
-      printf '%-10s %-19s %8.1fs %13.1fs %16s\n' "$h" "$run" "$g" "$d" "$(ratio "$g" "$d")"
+      printf '%-10s %-19s %8.2fs %13.2fs %16s\n' "$h" "$run" "$g" "$d" "$(ratio "$g" "$d")"
     done
     printf '%-10s %-19s %9s %14s\n' "$h" "no-change / cold" \
       "$(percent "${SECS[$h-grocker-no-change]}" "${SECS[$h-grocker-cold]}")" \

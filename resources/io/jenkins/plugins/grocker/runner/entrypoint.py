@@ -16,6 +16,7 @@ Exit codes of the entrypoint itself (any other code is the application's):
     78   invalid configuration, missing environment variable, template error
     126  the command cannot be executed
     127  the command was not found
+    141  help output cut short (broken pipe)
 
 Standard library only (Python 3.9+).
 """
@@ -306,6 +307,12 @@ def main(argv=None):
         sys.stderr.write("%s: %s\n" % (PROG, e.message))
         sys.stderr.flush()
         return e.code
+    except BrokenPipeError:  # help piped into head: no traceback, the status a SIGPIPE death would give
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        return 128 + signal.SIGPIPE
     except KeyboardInterrupt:
         return 128 + signal.SIGINT
 

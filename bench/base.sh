@@ -89,23 +89,31 @@ REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-registry.XXXXXX)"
 LOGS="$(mktemp -d /tmp/grocker-bench-logs.XXXXXX)"
 REGISTRY_STARTED=""
 
-# Removes every local image whose repository is under this run's registry, except those matching
-# the optional pattern KEEP (an extended regex on the repository). Several passes: an image that
-# is the parent of another cannot go before its child.
+# The local references (repo:tag, else repo@digest) under this run's registry whose repository does
+# not match the optional extended regex KEEP.
+registry_image_refs() {
+  local keep="${1:-}"
+  docker images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}' |
+    awk -v p="$GROCKER_REGISTRY/" -v keep="$keep" '
+      index($1, p) == 1 && (keep == "" || $1 !~ keep) {
+        if ($2 != "<none>") print $1 ":" $2; else if ($3 != "<none>") print $1 "@" $3
+      }' | sort -u
+}
+
+# Removes the local images under this run's registry (but those matching KEEP, see above) by
+# reference, never by image id: an image id may also carry another registry's tags (the debian
+# image is reproducible), and those are not ours to remove. An image that only loses our references
+# stays; an untagged parent goes with its last child.
 remove_registry_images() {
-  local keep="${1:-}" _ ids
-  for _ in 1 2 3 4 5; do
-    ids="$(docker images --format '{{.ID}} {{.Repository}}' |
-      awk -v p="$GROCKER_REGISTRY/" -v keep="$keep" \
-        'index($2, p) == 1 && (keep == "" || $2 !~ keep) { print $1 }' | sort -u)"
-    [[ -n "$ids" ]] || return 0
-    # shellcheck disable=SC2086 # one image id per word
-    docker rmi -f $ids >/dev/null 2>&1 || true
+  local keep="${1:-}" _ refs
+  for _ in 1 2 3; do
+    refs="$(registry_image_refs "$keep")"
+    [[ -n "$refs" ]] || return 0
+    # shellcheck disable=SC2086 # one reference per word
+    docker rmi $refs >/dev/null 2>&1 || true
   done
-  ids="$(docker images --format '{{.ID}} {{.Repository}}' |
-    awk -v p="$GROCKER_REGISTRY/" -v keep="$keep" \
-      'index($2, p) == 1 && (keep == "" || $2 !~ keep) { print $1 }' | sort -u)"
-  [[ -z "$ids" ]] || warn "local images still present after docker rmi: $(echo "$ids" | tr '\n' ' ')"
+  refs="$(registry_image_refs "$keep")"
+  [[ -z "$refs" ]] || warn "local images still present after docker rmi: $(echo "$refs" | tr '\n' ' ')"
 }
 
 cleanup() {

@@ -2,7 +2,7 @@ package io.jenkins.plugins.grocker;
 
 /**
  * A registry could not be reached or answered with an error. The message names the registry, the
- * repository and, where there is one, the tag or digest. Exit code 3.
+ * repository and, where there is one, the tag or digest. Exit code 4.
  */
 public class RegistryException extends GrockerException {
     private final int status;
@@ -27,6 +27,6 @@ public class RegistryException extends GrockerException {
 
     @Override
     public int exitCode() {
-        return 3;
+        return 4;
     }
 }

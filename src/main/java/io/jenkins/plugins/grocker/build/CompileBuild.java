@@ -61,6 +61,7 @@ public final class CompileBuild {
                 : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engine.info()));
         AppImages.checkBase(app, registry, platforms);
         IndexAccess index = IndexAccess.resolve(app, env);
+        index.probe(app);
 
         BuildResult compilers = new BaseBuild(AppImages.compiler(app, platforms),
                 new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engine, registry,

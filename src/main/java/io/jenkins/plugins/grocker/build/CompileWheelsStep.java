@@ -257,7 +257,8 @@ final class CompileWheelsStep {
     private GrockerException failure(List<String> lines) {
         String text = String.join("\n", lines);
         String tail = String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size())).strip();
-        if (text.contains("401 Client Error") || text.contains("401 Unauthorized") || text.contains("status code 401")) {
+        if (text.contains("401 Client Error") || text.contains("401 Unauthorized") || text.contains("401 Error")
+                || text.contains("Credentials not correct") || text.contains("status code 401")) {
             return new InputException("index " + index.description() + " answered 401 Unauthorized for " + app.appText()
                     + " on " + platform + ": check the index credentials (" + app.index().usernameEnv() + "/"
                     + app.index().passwordEnv() + " or index.credentials.file)");

@@ -3,8 +3,15 @@ package io.jenkins.plugins.grocker.build;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.spec.IndexSpec;
+import io.jenkins.plugins.grocker.spec.AppRequirement;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,12 +27,14 @@ import java.util.Set;
 final class IndexAccess {
     private final List<String> pipArguments;
     private final String netrc;
+    private final String user;
     private final String password;
     private final String description;
 
-    private IndexAccess(List<String> pipArguments, String netrc, String password, String description) {
+    private IndexAccess(List<String> pipArguments, String netrc, String user, String password, String description) {
         this.pipArguments = List.copyOf(pipArguments);
         this.netrc = netrc;
+        this.user = user;
         this.password = password;
         this.description = description;
     }
@@ -66,8 +75,42 @@ final class IndexAccess {
             }
             netrc = sb.toString();
         }
-        return new IndexAccess(args, netrc, credentials == null ? null : credentials[1],
-                index.url() == null ? "find-links only" : index.url());
+        return new IndexAccess(args, netrc, credentials == null ? null : credentials[0],
+                credentials == null ? null : credentials[1], index.url() == null ? "find-links only" : index.url());
+    }
+
+    /**
+     * Asks the index for the application's page before any container runs, so that refused credentials are
+     * reported as such (pip only says it found no version). Answers other than 401 and 403, and an index
+     * this machine cannot reach (it may be reachable from a remote engine only), are left to pip.
+     */
+    void probe(AppSpec app) throws InputException {
+        if (app.requirement() == null || app.index().url() == null) {
+            return;
+        }
+        String page = app.index().url().replaceAll("/+$", "") + "/" + AppRequirement.normalize(app.requirement().name()) + "/";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(page)).timeout(Duration.ofSeconds(20)).GET();
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        int status;
+        try {
+            status = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
+                    .send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (status == 401 || status == 403) {
+            String where = app.index().credentialsFile() != null ? "index.credentials.file " + app.index().credentialsFile()
+                    : app.index().usernameEnv() + "/" + app.index().passwordEnv();
+            throw new InputException("index " + app.index().url() + " answered " + status + (status == 401 ? " Unauthorized" : " Forbidden")
+                    + " for " + app.requirement().name() + (user == null ? ": it needs credentials (" + where + " are not set)"
+                    : ": check the credentials in " + where));
+        }
     }
 
     private static String[] credentials(AppSpec app, Map<String, String> env) throws InputException {

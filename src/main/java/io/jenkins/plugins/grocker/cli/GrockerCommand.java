@@ -15,10 +15,12 @@ import picocli.CommandLine.Command;
         versionProvider = GrockerCommand.Version.class,
         description = "Builds layered, multi-arch container images for Python applications.",
         subcommands = {BaseCommand.class, PlanCommand.class, CompileCommand.class, RunnerCommand.class,
-                CommandLine.HelpCommand.class},
+                PromoteCommand.class, PublishCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",
-                "3:the Docker engine or a registry failed or could not be reached; no tag was moved"})
+                "3:base, plan, compile, runner: the Docker engine, a registry or a build step failed or could not be "
+                        + "reached; no tag was moved",
+                "4:promote, publish: a registry failed, refused the credentials or could not be reached; no tag was moved"})
 public final class GrockerCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -32,8 +34,22 @@ public final class GrockerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner)");
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner, promote, publish)");
     }
+
+    /**
+     * Commands whose whole job is the registry (promote, publish) report its failures with 4; for the
+     * building commands a registry failure is one more way the build failed: 3, like the engine's.
+     */
+    static int exitCode(GrockerException e, Object command) {
+        if (e instanceof io.jenkins.plugins.grocker.RegistryException && !(command instanceof RegistryCommand)) {
+            return 3;
+        }
+        return e.exitCode();
+    }
+
+    /** Marks the commands whose registry failures exit with 4. */
+    interface RegistryCommand {}
 
     /** Runs the command line without exiting; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
@@ -48,7 +64,7 @@ public final class GrockerCommand implements Runnable {
                 if (verbose && g.getCause() != null) {
                     g.printStackTrace(err);
                 }
-                return g.exitCode();
+                return exitCode(g, commandLine.getCommand());
             }
             err.println("grocker: internal error: " + e);
             if (verbose) {

@@ -21,7 +21,10 @@ import java.util.function.Predicate;
 /**
  * Answers registry challenges ({@code WWW-Authenticate}): Basic with the registry's credentials, Bearer with a
  * token from the challenge's realm. Keeps the resulting {@code Authorization} value per registry and scope,
- * tokens until they expire. Thread-safe: the cache is a concurrent map (two threads may both fetch a token for
+ * tokens until they expire. A scope may name several resources separated by spaces (a cross-repository mount
+ * needs {@code repository:dst:pull,push repository:src:pull}): the token service gets one {@code scope}
+ * parameter for each, and one token carries them all. Messages name the registry and what was asked for
+ * ({@code repo:tag}). Thread-safe: the cache is a concurrent map (two threads may both fetch a token for
  * the same scope; the later one wins). Never puts a password or token in a message.
  */
 final class Authenticator {
@@ -30,7 +33,7 @@ final class Authenticator {
     private static final Duration MAX_MARGIN = Duration.ofSeconds(5);
 
     private final Credentials credentials;
-    private final HttpClient http;
+    private final TlsTrust tls;
     private final Predicate<String> plainHttpAllowed;
     private final Clock clock;
     private final ConcurrentMap<Key, Grant> grants = new ConcurrentHashMap<>();
@@ -45,9 +48,9 @@ final class Authenticator {
     }
 
     /** @param plainHttpAllowed whether credentials may go over plain http to this {@code host[:port]} */
-    Authenticator(Credentials credentials, HttpClient http, Predicate<String> plainHttpAllowed, Clock clock) {
+    Authenticator(Credentials credentials, TlsTrust tls, Predicate<String> plainHttpAllowed, Clock clock) {
         this.credentials = credentials;
-        this.http = http;
+        this.tls = tls;
         this.plainHttpAllowed = plainHttpAllowed;
         this.clock = clock;
     }
@@ -73,8 +76,8 @@ final class Authenticator {
     /**
      * Answers the challenge of a 401 and returns the {@code Authorization} header value for the retry.
      *
-     * @param repository the repository path, or null (ping)
-     * @param scope the token scope the request needs ({@code repository:<repo>:pull[,push]}), or null
+     * @param repository what the request is about ({@code repo:tag}, {@code repo@digest}), or null (ping)
+     * @param scope the token scope(s) the request needs ({@code repository:<repo>:pull[,push]}, space-separated), or null
      */
     String authenticate(String registry, String repository, String scope, Response unauthorized) throws RegistryException {
         List<Challenge> challenges = Challenge.parse(unauthorized.headers("WWW-Authenticate"));
@@ -159,7 +162,9 @@ final class Authenticator {
         }
         String tokenScope = scope != null ? scope : challenge.param("scope");
         if (tokenScope != null) {
-            query.append(query.length() > 0 ? "&" : "").append("scope=").append(URLEncoder.encode(tokenScope, StandardCharsets.UTF_8));
+            for (String one : tokenScope.trim().split("\\s+")) {
+                query.append(query.length() > 0 ? "&" : "").append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8));
+            }
         }
         URI uri = URI.create(realm + (query.length() == 0 ? "" : (realm.contains("?") ? "&" : "?") + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Endpoint.REQUEST_TIMEOUT)
@@ -168,7 +173,7 @@ final class Authenticator {
             request.version(HttpClient.Version.HTTP_1_1);
         }
         credential.ifPresent(c -> request.header("Authorization", basic(c)));
-        HttpResponse<byte[]> response = RegistryTransport.exchange(http, request.build(), registry);
+        HttpResponse<byte[]> response = RegistryTransport.exchange(tls.client(uri.getRawAuthority()), request.build(), registry);
         int status = response.statusCode();
         if (status == 401) {
             throw credential.isPresent() ? rejected(registry, repository) : noCredentials(registry, repository);

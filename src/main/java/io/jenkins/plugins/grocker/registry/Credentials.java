@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Where the client finds a username and password for a registry. Implementations must be thread-safe.
- * Later sources (docker {@code config.json}, credential helpers) plug in here.
+ * {@link #standard} is the usual order: the environment, then Docker's {@code config.json} and its helpers.
  */
 @FunctionalInterface
 public interface Credentials {
@@ -29,6 +29,33 @@ public interface Credentials {
         public String toString() {
             return "Credential[username=" + username + ", password=****]";
         }
+    }
+
+    /** The first credential any of these sources has, in order. */
+    static Credentials chain(Credentials... sources) {
+        Credentials[] copy = sources.clone();
+        return registry -> {
+            for (Credentials source : copy) {
+                Optional<Credential> found = source.lookup(registry);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            return Optional.empty();
+        };
+    }
+
+    /**
+     * {@link #fromEnvironment} first, then Docker's {@code config.json} ({@code DOCKER_CONFIG} or
+     * {@code HOME/.docker}): {@code auths}, {@code credHelpers}, {@code credsStore}.
+     */
+    static Credentials standard(Map<String, String> env) {
+        return chain(fromEnvironment(env), fromDockerConfig(env));
+    }
+
+    /** Docker's {@code config.json} of this environment only; none when there is no such file. */
+    static Credentials fromDockerConfig(Map<String, String> env) {
+        return DockerConfigCredentials.fromEnvironment(env);
     }
 
     /** No credentials for any registry: anonymous access only. */

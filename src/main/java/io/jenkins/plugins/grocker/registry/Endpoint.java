@@ -2,12 +2,15 @@ package io.jenkins.plugins.grocker.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 
 /**
  * One call of the distribution API: method, path, accepted media types, body, and how the answer maps to a
  * result or an error. {@link RegistryTransport} sends it and deals with authentication (401) and denial
- * (403); every other answer goes to {@link #handle}. Subclasses are immutable.
+ * (403), retries (idempotent calls only, see {@link #retryable()}); every other answer goes to {@link #handle}.
+ * Subclasses are immutable (a streamed upload's body can be sent once only).
  *
  * @param <T> what a successful call returns
  */
@@ -38,6 +41,11 @@ abstract class Endpoint<T> {
     /** The path of the URL, starting with {@code /v2/}. */
     abstract String path();
 
+    /** The full URL: by default the registry's base URL and {@link #path()}. */
+    URI uri(String baseUrl) {
+        return URI.create(baseUrl + path());
+    }
+
     /** The {@code Accept} header, or null. */
     String accept() {
         return null;
@@ -51,6 +59,35 @@ abstract class Endpoint<T> {
     /** The {@code Content-Type} of {@link #body()}. */
     String contentType() {
         return null;
+    }
+
+    /** The request body as a publisher: by default {@link #body()}; null for none. */
+    HttpRequest.BodyPublisher publisher() {
+        byte[] body = body();
+        return body == null ? null : HttpRequest.BodyPublishers.ofByteArray(body);
+    }
+
+    /** True when a successful answer's body is handed to {@link #handle} as an open stream. */
+    boolean streaming() {
+        return false;
+    }
+
+    /**
+     * True when the call may be sent again after a 429/5xx answer or a broken connection: by default GET and
+     * HEAD; PUT of a manifest (same bytes, same result) and the POSTs that only open an upload session say so too.
+     */
+    boolean retryable() {
+        return method().equals("GET") || method().equals("HEAD");
+    }
+
+    /** The token scope(s) the call needs, space-separated, or null for calls about the registry as a whole. */
+    String scope() {
+        return repository == null ? null : "repository:" + repository + ":" + (push() ? "pull,push" : "pull");
+    }
+
+    /** What a refusal names: the subject ({@code repo:tag}), or null for calls about the whole registry. */
+    final String what() {
+        return repository == null ? null : subject();
     }
 
     /** True when the call writes, so a token must have the {@code push} action. */

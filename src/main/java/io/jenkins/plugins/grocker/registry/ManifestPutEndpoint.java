@@ -41,6 +41,12 @@ final class ManifestPutEndpoint extends Endpoint<String> {
         return true;
     }
 
+    /** The same bytes under the same reference: sending them again gives the same result. */
+    @Override
+    boolean retryable() {
+        return true;
+    }
+
     @Override
     String subject() {
         return subject(repository(), reference);

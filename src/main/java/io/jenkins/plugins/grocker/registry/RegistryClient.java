@@ -5,7 +5,12 @@ import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.spec.ImageReference;
 import io.jenkins.plugins.grocker.spec.Platform;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +30,8 @@ import java.util.stream.Collectors;
  * Bearer challenges), digest checks on everything it reads, and manifests kept as raw bytes.
  *
  * <p>Plain http is used for loopback registries ({@code 127.0.0.0/8}, {@code localhost}, {@code [::1]}) and for
- * the configured insecure registries; https for every other. {@code docker.io} is reached at
+ * the configured insecure registries, unless Docker's {@code certs.d} has a directory for them; https for every
+ * other. Idempotent calls are retried on 429/5xx and broken connections ({@link RetryPolicy}). {@code docker.io} is reached at
  * {@code registry-1.docker.io}.
  *
  * <p>Thread-safe: one instance can serve several threads; it holds only immutable configuration, a thread-safe
@@ -33,9 +40,15 @@ import java.util.stream.Collectors;
 public final class RegistryClient {
     /** Comma-separated {@code host:port} list of registries reached over plain http. */
     public static final String INSECURE_REGISTRIES_VARIABLE = "GROCKER_INSECURE_REGISTRIES";
+    /** A PEM file of CA certificates trusted for every https registry, besides the JVM's. */
+    public static final String CA_FILE_VARIABLE = "GROCKER_REGISTRY_CA_FILE";
+    /** Docker's per-registry certificate directory (default {@code /etc/docker/certs.d}); empty to ignore it. */
+    public static final String CERTS_DIR_VARIABLE = "GROCKER_REGISTRY_CERTS_DIR";
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final RegistryTransport transport;
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
 
     public RegistryClient(Credentials credentials, Set<String> insecureRegistries, HttpClient http) {
         this(credentials, insecureRegistries, http, Clock.systemUTC());
@@ -46,17 +59,37 @@ public final class RegistryClient {
                 Objects.requireNonNull(insecureRegistries, "insecureRegistries"), http, clock);
     }
 
+    RegistryClient(Credentials credentials, Set<String> insecureRegistries, TlsTrust tls, Clock clock, RetryPolicy retry) {
+        this.transport = new RegistryTransport(Objects.requireNonNull(credentials, "credentials"),
+                Objects.requireNonNull(insecureRegistries, "insecureRegistries"), tls, clock, retry);
+    }
+
     /**
-     * A client configured from the environment: credentials from {@link Credentials#fromEnvironment}, insecure
-     * registries from {@code GROCKER_INSECURE_REGISTRIES}.
+     * A client configured from the environment: credentials from {@link Credentials#standard} (the
+     * {@code GROCKER_REGISTRY_*} variables, then Docker's {@code config.json}), insecure registries from
+     * {@code GROCKER_INSECURE_REGISTRIES}, extra CAs from {@code GROCKER_REGISTRY_CA_FILE} and Docker's
+     * {@code certs.d}, the default retry policy.
      */
     public static RegistryClient create(Map<String, String> env) {
+        return create(env, null, RetryPolicy.DEFAULT);
+    }
+
+    /**
+     * As {@link #create(Map)}, with a CA file that replaces {@code GROCKER_REGISTRY_CA_FILE} when not null, and
+     * this retry policy.
+     */
+    public static RegistryClient create(Map<String, String> env, Path caFile, RetryPolicy retry) {
         String insecure = env.getOrDefault(INSECURE_REGISTRIES_VARIABLE, "");
         Set<String> insecureRegistries = Arrays.stream(insecure.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
-        return new RegistryClient(Credentials.fromEnvironment(env), insecureRegistries, newHttpClient());
+        Path ca = caFile != null ? caFile
+                : env.getOrDefault(CA_FILE_VARIABLE, "").isBlank() ? null : Path.of(env.get(CA_FILE_VARIABLE).trim());
+        String certs = env.get(CERTS_DIR_VARIABLE);
+        Path certsDir = certs == null ? TlsTrust.DOCKER_CERTS_DIR : certs.isBlank() ? null : Path.of(certs.trim());
+        return new RegistryClient(Credentials.standard(env), insecureRegistries,
+                new TlsTrust(TlsTrust.lazyDefaultClient(), ca, certsDir), Clock.systemUTC(), retry);
     }
 
     /**
@@ -100,7 +133,87 @@ public final class RegistryClient {
 
     /** A blob of {@code repo}'s repository, read into memory and digest-checked. */
     public byte[] getBlob(ImageReference repo, String digest) throws RegistryException {
-        return transport.call(new BlobGetEndpoint(repo.registry(), repo.repository(), digest));
+        byte[] blob = transport.call(new BlobGetEndpoint(repo.registry(), repo.repository(), digest));
+        bytesRead.add(blob.length);
+        return blob;
+    }
+
+    /** The size of a blob when {@code repo}'s repository has it ({@code HEAD}, retried), else empty. */
+    public Optional<Long> blobSize(ImageReference repo, String digest) throws RegistryException {
+        return transport.call(new BlobHeadEndpoint(repo.registry(), repo.repository(), digest));
+    }
+
+    /**
+     * Links a blob of another repository of the same registry into {@code target}'s repository, without moving
+     * its bytes (one token with pull on {@code from} and push on {@code target}).
+     *
+     * @return false when the registry did not mount it (a 202: the caller copies the blob instead)
+     */
+    public boolean mountBlob(ImageReference target, String digest, ImageReference from) throws RegistryException {
+        if (!target.registry().equalsIgnoreCase(from.registry())) {
+            throw new IllegalArgumentException("cannot mount across registries: " + from.registry() + " -> " + target.registry());
+        }
+        return transport.call(new BlobMountEndpoint(target.registry(), target.repository(), digest, from.repository()));
+    }
+
+    /** A blob as a stream that checks its digest at the end; the caller closes it. */
+    public BlobStream openBlob(ImageReference repo, String digest) throws RegistryException {
+        return transport.call(new BlobStreamEndpoint(repo.registry(), repo.repository(), digest, bytesRead));
+    }
+
+    /**
+     * Uploads a blob of known size from a stream, in one request (POST a session, PUT the stream with its digest).
+     * Sent once: when it fails, call again with a new stream.
+     */
+    public void uploadBlob(ImageReference repo, String digest, long size, InputStream content) throws RegistryException {
+        URI location = transport.call(new BlobUploadStartEndpoint(repo.registry(), repo.repository()));
+        InputStream counted = new FilterInputStream(content) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    bytesWritten.add(n);
+                }
+                return n;
+            }
+        };
+        transport.call(new BlobUploadPutEndpoint(repo.registry(), repo.repository(), location, digest, size, counted));
+    }
+
+    /**
+     * Copies a blob between repositories of any registries by streaming it (source GET to target PUT, never in
+     * memory, digest checked on the way). A broken transfer or a 429/5xx starts the whole copy again, within the
+     * retry policy's attempts.
+     *
+     * @return the bytes copied
+     */
+    public long copyBlob(ImageReference from, ImageReference to, Descriptor blob) throws RegistryException {
+        RetryPolicy retry = transport.retryPolicy();
+        for (int attempt = 1; ; attempt++) {
+            try (BlobStream in = openBlob(from, blob.digest())) {
+                long size = in.size() >= 0 ? in.size() : blob.size();
+                uploadBlob(to, blob.digest(), size, in);
+                return size;
+            } catch (RegistryException e) {
+                boolean transient_ = e instanceof ConnectionFailure || RetryPolicy.retryableStatus(e.status());
+                if (!transient_ || attempt >= retry.attempts()) {
+                    throw e;
+                }
+                RetryPolicy.sleep(retry.delay(attempt, Optional.empty()), to.registry());
+            } catch (IOException e) {
+                throw new RegistryException("cannot close blob " + from.repository() + "@" + blob.digest() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Blob bytes this client has read from registries (streamed and in memory). */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    /** Blob bytes this client has uploaded. */
+    public long bytesWritten() {
+        return bytesWritten.sum();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.registry;
 
 import io.jenkins.plugins.grocker.RegistryException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
@@ -18,48 +20,84 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
- * Sends {@link Endpoint}s: picks the URL (https, or plain http for loopback and insecure registries), answers
- * authentication challenges and retries once, follows redirects for endpoints that want it (without sending
+ * Sends {@link Endpoint}s: picks the URL (https, or plain http for loopback and insecure registries without TLS
+ * configuration), answers authentication challenges and sends again, retries idempotent calls on 429/5xx and
+ * broken connections ({@link RetryPolicy}), follows redirects for endpoints that want it (without sending
  * credentials to another origin), maps 403 and connection failures to {@link RegistryException}s. Thread-safe.
  */
 final class RegistryTransport {
     private static final int MAX_REDIRECTS = 5;
+    private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
-    private final HttpClient http;
+    private final TlsTrust tls;
     private final Set<String> insecureRegistries;
     private final Authenticator authenticator;
+    private final RetryPolicy retry;
 
     RegistryTransport(Credentials credentials, Set<String> insecureRegistries, HttpClient http, Clock clock) {
-        this.http = Objects.requireNonNull(http, "http");
+        this(credentials, insecureRegistries, TlsTrust.fixed(Objects.requireNonNull(http, "http")), clock, RetryPolicy.DEFAULT);
+    }
+
+    RegistryTransport(Credentials credentials, Set<String> insecureRegistries, TlsTrust tls, Clock clock, RetryPolicy retry) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+        this.retry = Objects.requireNonNull(retry, "retry");
         this.insecureRegistries = insecureRegistries.stream()
                 .map(s -> s.trim().toLowerCase(Locale.ROOT))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
-        this.authenticator = new Authenticator(credentials, http, this::plainHttpAllowed, clock);
+        this.authenticator = new Authenticator(credentials, tls, this::plainHttpAllowed, clock);
+    }
+
+    RetryPolicy retryPolicy() {
+        return retry;
     }
 
     <T> T call(Endpoint<T> endpoint) throws RegistryException {
+        int attempts = endpoint.retryable() ? retry.attempts() : 1;
+        for (int attempt = 1; ; attempt++) {
+            Response response;
+            try {
+                response = authorized(endpoint);
+            } catch (ConnectionFailure e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                RetryPolicy.sleep(retry.delay(attempt, java.util.Optional.empty()), endpoint.registry());
+                continue;
+            }
+            if (RetryPolicy.retryableStatus(response.status()) && attempt < attempts) {
+                close(response);
+                RetryPolicy.sleep(retry.delay(attempt, response.header("Retry-After")), endpoint.registry());
+                continue;
+            }
+            if (response.status() == 403) {
+                close(response);
+                throw Authenticator.denied(endpoint.registry(), endpoint.what());
+            }
+            return endpoint.handle(response);
+        }
+    }
+
+    /** Sends, answering a 401 challenge once. */
+    private Response authorized(Endpoint<?> endpoint) throws RegistryException {
         String registry = endpoint.registry();
-        String scope = endpoint.repository() == null ? null
-                : "repository:" + endpoint.repository() + ":" + (endpoint.push() ? "pull,push" : "pull");
-        URI uri = URI.create(baseUrl(registry) + endpoint.path());
+        String scope = endpoint.scope();
+        URI uri = endpoint.uri(baseUrl(registry));
         Response response = send(endpoint, uri, authenticator.cached(registry, scope).orElse(null));
         if (response.status() == 401) {
             authenticator.forget(registry, scope);
-            String authorization = authenticator.authenticate(registry, endpoint.repository(), scope, response);
+            String authorization = authenticator.authenticate(registry, endpoint.what(), scope, response);
             response = send(endpoint, uri, authorization);
             if (response.status() == 401) {
                 authenticator.forget(registry, scope);
-                throw authenticator.refused(registry, endpoint.repository(), response);
+                throw authenticator.refused(registry, endpoint.what(), response);
             }
         }
-        if (response.status() == 403) {
-            throw Authenticator.denied(registry, endpoint.repository());
-        }
-        return endpoint.handle(response);
+        return response;
     }
 
     private Response send(Endpoint<?> endpoint, URI uri, String authorization) throws RegistryException {
@@ -75,19 +113,24 @@ final class RegistryTransport {
             if (authorization != null && sameOrigin(current, uri)) {
                 request.header("Authorization", authorization);
             }
-            byte[] body = endpoint.body();
-            if (body != null && hop == 0) {
+            HttpRequest.BodyPublisher body = hop == 0 ? endpoint.publisher() : null;
+            if (body != null) {
                 request.header("Content-Type", endpoint.contentType());
-                request.method(endpoint.method(), HttpRequest.BodyPublishers.ofByteArray(body));
+                request.method(endpoint.method(), body);
             } else {
                 request.method(hop == 0 ? endpoint.method() : "GET", HttpRequest.BodyPublishers.noBody());
             }
-            HttpResponse<byte[]> response = exchange(http, request.build(), endpoint.registry());
+            HttpClient http = tls.client(current.getRawAuthority());
+            HttpResponse<InputStream> response = exchangeStream(http, request.build(), endpoint.registry());
             int status = response.statusCode();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect || !endpoint.followRedirects()) {
-                return new Response(status, response.headers(), response.body() == null ? new byte[0] : response.body(), current);
+                if (endpoint.streaming() && status >= 200 && status < 300) {
+                    return new Response(status, response.headers(), new byte[0], current, response.body());
+                }
+                return new Response(status, response.headers(), readSmall(response, endpoint.registry()), current);
             }
+            readSmall(response, endpoint.registry());
             String location = response.headers().firstValue("Location").orElse(null);
             if (location == null) {
                 throw endpoint.unexpected(new Response(status, response.headers(), new byte[0], current));
@@ -111,22 +154,96 @@ final class RegistryTransport {
         }
     }
 
-    /** Sends one request; connection failures and timeouts become errors naming the URL (status 0). */
+    /** Reads a whole (non-streamed) answer; a connection that breaks while reading is a connection failure. */
+    private static byte[] readSmall(HttpResponse<InputStream> response, String registry) throws RegistryException {
+        try (InputStream in = response.body()) {
+            return in == null ? new byte[0] : in.readAllBytes();
+        } catch (IOException e) {
+            throw new ConnectionFailure("registry " + registry + " is unreachable: " + reason(e) + " (reading the answer to "
+                    + response.request().method() + " " + display(response.request().uri()) + ")", e);
+        }
+    }
+
+    private static void close(Response response) {
+        if (response.stream() != null) {
+            try {
+                response.stream().close();
+            } catch (IOException e) {
+                // nothing to do: the connection is dropped
+            }
+        }
+    }
+
+    /** Sends one request for a whole body; failures as for {@link #exchangeStream}. */
     static HttpResponse<byte[]> exchange(HttpClient http, HttpRequest request, String registry) throws RegistryException {
+        return exchange(http, request, registry, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<InputStream> exchangeStream(HttpClient http, HttpRequest request, String registry) throws RegistryException {
+        return exchange(http, request, registry, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Sends one request. Connection failures and timeouts become {@link ConnectionFailure}s naming the URL
+     * (status 0); an untrusted certificate, an unknown host or a digest mismatch of a streamed body are final.
+     */
+    private static <B> HttpResponse<B> exchange(HttpClient http, HttpRequest request, String registry,
+            HttpResponse.BodyHandler<B> handler) throws RegistryException {
         String where = request.method() + " " + display(request.uri());
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, handler);
         } catch (HttpConnectTimeoutException e) {
-            throw new RegistryException("registry " + registry + " is unreachable: connection timed out (" + where + ")", e);
+            throw new ConnectionFailure("registry " + registry + " is unreachable: connection timed out (" + where + ")", e);
         } catch (HttpTimeoutException e) {
             long seconds = request.timeout().map(t -> t.toSeconds()).orElse(0L);
-            throw new RegistryException("registry " + registry + " did not answer within " + seconds + " s (" + where + ")", e);
+            throw new ConnectionFailure("registry " + registry + " did not answer within " + seconds + " s (" + where + ")", e);
         } catch (IOException e) {
-            throw new RegistryException("registry " + registry + " is unreachable: " + reason(e) + " (" + where + ")", e);
+            BlobStream.DigestMismatch mismatch = find(e, BlobStream.DigestMismatch.class);
+            if (mismatch != null) {
+                throw new RegistryException(mismatch.getMessage() + "; refusing it (" + where + ")", e);
+            }
+            String tls = tlsProblem(e);
+            if (tls != null) {
+                throw new RegistryException("registry " + registry + ": " + tls + " (" + where + ")", e);
+            }
+            String reason = reason(e);
+            if (reason.equals("unknown host")) {
+                throw new RegistryException("registry " + registry + " is unreachable: unknown host (" + where + ")", e);
+            }
+            throw new ConnectionFailure("registry " + registry + " is unreachable: " + reason + " (" + where + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted while waiting for registry " + registry + " (" + where + ")", e);
         }
+    }
+
+    private static <X extends Throwable> X find(Throwable e, Class<X> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** A one-line description of a certificate that does not verify, or null for other failures. */
+    static String tlsProblem(IOException e) {
+        SSLHandshakeException handshake = find(e, SSLHandshakeException.class);
+        if (handshake == null) {
+            return null;
+        }
+        String all = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all += " " + t.getMessage();
+        }
+        if (all.contains("subject alternative") || all.contains("No name matching")) {
+            return "its TLS certificate does not name this host";
+        }
+        if (find(e, CertificateException.class) != null || all.contains("PKIX") || all.contains("certification path")) {
+            return "its TLS certificate is not trusted (give its CA with --ca-file, GROCKER_REGISTRY_CA_FILE or "
+                    + "/etc/docker/certs.d/<host:port>/ca.crt)";
+        }
+        return "TLS handshake failed: " + oneLine(handshake.getMessage());
     }
 
     /** A short, lowercase reason for a failed exchange. */
@@ -171,13 +288,16 @@ final class RegistryTransport {
         return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
-    /** {@code https://host[:port]}, or {@code http://} for registries allowed plain http; Docker Hub's API host for docker.io. */
+    /**
+     * {@code https://host[:port]}, or {@code http://} for registries allowed plain http that have no
+     * {@code certs.d} directory; Docker Hub's API host for docker.io.
+     */
     String baseUrl(String registry) {
         String host = registry.toLowerCase(Locale.ROOT);
         if (host.equals("docker.io") || host.equals("index.docker.io")) {
             return "https://registry-1.docker.io";
         }
-        return (plainHttpAllowed(host) ? "http://" : "https://") + host;
+        return (plainHttpAllowed(host) && !tls.configuredFor(host) ? "http://" : "https://") + host;
     }
 
     /** Loopback hosts and the configured insecure registries. */

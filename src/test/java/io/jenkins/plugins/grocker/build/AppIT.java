@@ -68,7 +68,8 @@ class AppIT {
         spec = work.resolve("app.yaml");
         writeSpec(SampleApp.V1, "[gcc, libc6-dev, python3-dev]");
         wheels = work.resolve("wheels");
-        env = Map.of("SAMPLE_INDEX_USER", USER, "SAMPLE_INDEX_PASSWORD", PASSWORD);
+        env = Map.of("SAMPLE_INDEX_USER", USER, "SAMPLE_INDEX_PASSWORD", PASSWORD,
+                "GROCKER_CACHE_DIR", work.resolve("cache").toString());
     }
 
     @AfterAll
@@ -261,9 +262,10 @@ class AppIT {
     @Test
     @Order(4)
     void badInputAndFailures() throws Exception {
-        TestEnvironment.Cli wrongPassword = t.cli(Map.of("SAMPLE_INDEX_USER", USER, "SAMPLE_INDEX_PASSWORD", "wrong-" + PASSWORD),
+        TestEnvironment.Cli wrongPassword = t.cli(Map.of("SAMPLE_INDEX_USER", USER, "SAMPLE_INDEX_PASSWORD", "wrong-" + PASSWORD,
+                "GROCKER_CACHE_DIR", work.resolve("cache").toString()),
                 "compile", "--spec", spec.toString(), "--output", work.resolve("w401").toString(), "--platform", "linux/amd64");
-        assertThat(wrongPassword.code()).isEqualTo(2);
+        assertThat(wrongPassword.code()).as(wrongPassword.err()).isEqualTo(2);
         assertThat(wrongPassword.err()).contains("401").contains(index.url()).doesNotContain(PASSWORD);
 
         TestEnvironment.Cli noWheelhouse = cli("runner", "--spec", spec.toString(), "--wheels", work.resolve("nowhere").toString());
@@ -288,8 +290,10 @@ class AppIT {
             partial.add(SampleApp.sdist(SampleApp.APP, SampleApp.V2, work.resolve("dist2")), SampleApp.APP);
             Path partialSpec = work.resolve("partial.yaml");
             Files.writeString(partialSpec, Files.readString(spec).replace(index.url(), partial.url()));
-            TestEnvironment.Cli pip = cli("compile", "--spec", partialSpec.toString(), "--output", work.resolve("wpip").toString(),
-                    "--platform", "linux/amd64");
+            // A fresh dependency cache: with the helper's wheel cached, pip would not need the index for it.
+            TestEnvironment.Cli pip = t.cli(Map.of("SAMPLE_INDEX_USER", USER, "SAMPLE_INDEX_PASSWORD", PASSWORD,
+                    "GROCKER_CACHE_DIR", work.resolve("cache-empty").toString()),
+                    "compile", "--spec", partialSpec.toString(), "--output", work.resolve("wpip").toString(), "--platform", "linux/amd64");
             assertThat(pip.code()).isEqualTo(3);
             assertThat(pip.err()).contains("pip failed on grocker-sample-helper").doesNotContain("\n" + "x");
             assertThat(pip.err().strip().lines()).hasSize(1);

@@ -84,6 +84,17 @@ final class FakeRegistry implements AutoCloseable {
         return digest;
     }
 
+    /** Whether this {@code Authorization} value carries a token the fake token service gave out. */
+    boolean validToken(String authorization) {
+        return authorization != null && authorization.startsWith("Bearer ")
+                && validTokens.contains(authorization.substring("Bearer ".length()));
+    }
+
+    /** The challenge a Bearer-protected path answers with. */
+    String bearerChallenge() {
+        return "Bearer realm=\"http://" + host() + "/token\",service=\"fake-registry\"";
+    }
+
     int tokenRequests() {
         return tokenQueries.size();
     }

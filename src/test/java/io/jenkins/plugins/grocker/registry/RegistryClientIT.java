@@ -80,7 +80,7 @@ class RegistryClientIT {
                     "GROCKER_REGISTRY_USERNAME", USER, "GROCKER_REGISTRY_PASSWORD", "not-" + PASSWORD));
             RegistryException refused = catchThrowableOfType(RegistryException.class, () -> wrong.getManifest(repo.withTag("linux-amd64")));
             assertThat(refused.status()).isEqualTo(401);
-            assertThat(refused.getMessage()).isEqualTo("registry " + registry.host() + " rejected the credentials for grocker/private")
+            assertThat(refused.getMessage()).isEqualTo("registry " + registry.host() + " rejected the credentials for grocker/private:linux-amd64")
                     .doesNotContain(PASSWORD);
 
             RegistryException anonymous = catchThrowableOfType(RegistryException.class,

@@ -126,7 +126,7 @@ class RegistryClientTest {
                 () -> withCredentials("wrong-Secret-42").getManifest(ref("app:1.0")));
 
         assertThat(e.status()).isEqualTo(401);
-        assertThat(e.getMessage()).isEqualTo("registry " + registry.host() + " rejected the credentials for app");
+        assertThat(e.getMessage()).isEqualTo("registry " + registry.host() + " rejected the credentials for app:1.0");
         assertThat(e.getMessage()).doesNotContain("wrong-Secret-42");
     }
 
@@ -139,7 +139,7 @@ class RegistryClientTest {
 
         assertThat(e.status()).isEqualTo(401);
         assertThat(e.getMessage()).isEqualTo("authentication required by " + registry.host()
-                + " for app: no credentials (set GROCKER_REGISTRY_USERNAME/GROCKER_REGISTRY_PASSWORD)");
+                + " for app:1.0: no credentials (set GROCKER_REGISTRY_USERNAME/GROCKER_REGISTRY_PASSWORD)");
     }
 
     @Test
@@ -199,7 +199,7 @@ class RegistryClientTest {
                 () -> withCredentials("not-the-Password").getManifest(ref("app:1.0")));
 
         assertThat(e.status()).isEqualTo(401);
-        assertThat(e.getMessage()).isEqualTo("registry " + registry.host() + " rejected the credentials for app")
+        assertThat(e.getMessage()).isEqualTo("registry " + registry.host() + " rejected the credentials for app:1.0")
                 .doesNotContain("not-the-Password");
     }
 
@@ -210,7 +210,7 @@ class RegistryClientTest {
         RegistryException e = catchThrowableOfType(RegistryException.class, () -> anonymous().getManifest(ref("app:1.0")));
 
         assertThat(e.status()).isEqualTo(401);
-        assertThat(e.getMessage()).contains("authentication required by " + registry.host() + " for app: no credentials");
+        assertThat(e.getMessage()).contains("authentication required by " + registry.host() + " for app:1.0: no credentials");
         assertThat(registry.tokenRequests()).isEqualTo(1);
         assertThat(e.getMessage()).doesNotContain("anonymous-1");
     }
@@ -222,7 +222,7 @@ class RegistryClientTest {
         RegistryException e = catchThrowableOfType(RegistryException.class, () -> anonymous().getManifest(ref("app:1.0")));
 
         assertThat(e.status()).isEqualTo(403);
-        assertThat(e.getMessage()).isEqualTo("access to app denied by " + registry.host());
+        assertThat(e.getMessage()).isEqualTo("access to app:1.0 denied by " + registry.host());
     }
 
     @Test

@@ -42,12 +42,14 @@ public final class LocalRegistry implements AutoCloseable {
     private final Path directory;
     private final Path log;
     private final int port;
+    private final boolean tls;
 
-    private LocalRegistry(Process process, Path directory, Path log, int port) {
+    private LocalRegistry(Process process, Path directory, Path log, int port, boolean tls) {
         this.process = process;
         this.directory = directory;
         this.log = log;
         this.port = port;
+        this.tls = tls;
     }
 
     /** An open registry (no authentication). */
@@ -58,6 +60,23 @@ public final class LocalRegistry implements AutoCloseable {
     /** A registry that only lets {@code user} with {@code password} in (Basic auth from an htpasswd file). */
     public static LocalRegistry startWithUser(String user, String password) throws IOException {
         return startWithHtpasswd(htpasswdEntry(user, password) + "\n");
+    }
+
+    /**
+     * A registry that speaks TLS only, with this certificate and key (PEM), protected by an htpasswd file of this
+     * content when it is not null. Clients must trust the certificate's CA.
+     */
+    public static LocalRegistry startTls(Path certificate, Path key, String htpasswd) throws IOException {
+        return start(htpasswd, List.of("  tls:", "    certificate: " + certificate, "    key: " + key), List.of(), true);
+    }
+
+    /**
+     * A registry that wants bearer tokens (distribution's {@code auth.token}): from {@code realm}, for
+     * {@code service}, signed by {@code issuer} with a key whose certificate chains to {@code rootCertBundle}.
+     */
+    public static LocalRegistry startWithToken(String realm, String service, String issuer, Path rootCertBundle) throws IOException {
+        return start(null, List.of(), List.of("auth:", "  token:", "    realm: " + realm, "    service: " + service,
+                "    issuer: " + issuer, "    rootcertbundle: " + rootCertBundle), false);
     }
 
     /** A registry protected by a copy of this htpasswd file (bcrypt entries). */
@@ -72,6 +91,11 @@ public final class LocalRegistry implements AutoCloseable {
      *     (with its log in the message)
      */
     private static LocalRegistry startWithHtpasswd(String htpasswd) throws IOException {
+        return start(htpasswd, List.of(), List.of(), false);
+    }
+
+    private static LocalRegistry start(String htpasswd, List<String> httpExtra, List<String> configExtra, boolean tls)
+            throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: integration tests need a registry "
                     + "(apt-get install -y docker-registry; see ENVIRONMENT.md)");
@@ -79,7 +103,7 @@ public final class LocalRegistry implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(htpasswd);
+                return startOnce(htpasswd, httpExtra, configExtra, tls);
             } catch (PortTakenException e) {
                 failure = e; // another process took the free port between our probe and the registry's bind
             }
@@ -87,7 +111,8 @@ public final class LocalRegistry implements AutoCloseable {
         throw failure;
     }
 
-    private static LocalRegistry startOnce(String htpasswd) throws IOException {
+    private static LocalRegistry startOnce(String htpasswd, List<String> httpExtra, List<String> configExtra, boolean tls)
+            throws IOException {
         int port = freePort();
         Path directory = Files.createTempDirectory("grocker-registry-");
         Path storage = Files.createDirectories(directory.resolve("storage"));
@@ -109,6 +134,8 @@ public final class LocalRegistry implements AutoCloseable {
                 "http:",
                 "  addr: 127.0.0.1:" + port,
                 "  secret: grocker-test-secret"));
+        lines.addAll(httpExtra);
+        lines.addAll(configExtra);
         if (htpasswd != null) {
             Path file = directory.resolve("htpasswd");
             Files.writeString(file, htpasswd, StandardCharsets.UTF_8);
@@ -124,7 +151,7 @@ public final class LocalRegistry implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        LocalRegistry registry = new LocalRegistry(process, directory, log, port);
+        LocalRegistry registry = new LocalRegistry(process, directory, log, port, tls);
         try {
             registry.awaitReady();
             return registry;
@@ -150,7 +177,8 @@ public final class LocalRegistry implements AutoCloseable {
             }
             try {
                 int status = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200 || status == 401) {
+                // a TLS registry answers plain http with 400: it is listening
+                if (status == 200 || status == 401 || (tls && status == 400)) {
                     return;
                 }
             } catch (IOException e) {

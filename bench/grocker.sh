@@ -1,0 +1,436 @@
+#!/usr/bin/env bash
+# Times `grocker compile` + `grocker runner --push` for the sample application (bench/app/app.yaml:
+# grocker-sample[web] with a C extension, a dependency and an extra), cold, with no change and after
+# an application version bump, next to a naive single-stage Dockerfile (bench/app/naive.Dockerfile:
+# pip install into an image that keeps the build dependencies), in the same run, against the same
+# fresh local registry and the same local package index; and compares the runner image's size with
+# the naive image's.
+#
+# Set-up (not timed): the Debian base (examples/debian/debian.yaml) and a Python base
+# (bench/app/base.yaml) built with `grocker base` into the fresh registry and kept locally; the four
+# sample sdists made from src/test/resources/sampleapp/ and served as a PEP 503 index by
+# `python3 -m http.server` on 127.0.0.1 (no PyPI, no Docker Hub).
+#
+# Measured (wall clock, in this order):
+#   grocker  cold          builder cache pruned, local images of the registry (but the two bases)
+#                          removed, fresh wheel cache (GROCKER_CACHE_DIR), no wheels directory;
+#                          then compile 1.0.0 + runner 1.0.0 --push
+#   grocker  no-change     the same two commands again (3 times; the median is shown)
+#   grocker  version-bump  BENCH_APP_VERSION=1.1.0: compile + runner --push
+#   naive    cold          docker builder prune, docker build --no-cache + docker push (1.0.0)
+#   naive    no-change     docker build (layer cache) + docker push (3 times; median)
+#   naive    version-bump  docker build --build-arg VERSION=1.1.0 (layer cache) + docker push
+# Targets: grocker's no-change run takes <= 5% of its cold run, its version bump <= 25% of its cold
+# run, and its runner image (1.0.0) is <= 0.6 x the naive image. Missing a target is a result, not
+# an error: the script exits 0 then; it exits non-zero only when a build or the set-up fails.
+#
+# Only linux/amd64 is built: arm64 would run under qemu emulation and its time would dominate.
+#
+# Usage: bench/grocker.sh [--keep]
+#   --keep                  leave the registry running and its images in the engine (how to stop it
+#                           is printed at the end)
+#   BENCH_GROCKER_JAR=FILE  measure this jar (java -jar FILE) instead of bin/grocker, and do not run
+#                           build_cli (target/grocker.jar is then neither needed nor rebuilt)
+# The output of every command goes to a log directory under /tmp, kept and named at the end.
+# Needs root or a user that may use the Docker engine (scripts/lib/setup.sh: ensure_docker).
+set -euo pipefail
+
+BENCH_DIR="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd -P "$BENCH_DIR/.." && pwd)"
+APP_DIR="$BENCH_DIR/app"
+PLATFORM=linux/amd64
+NO_CHANGE_RUNS=3 # the no-change runs are short and noisy: the table shows the median of these
+V1=1.0.0
+V2=1.1.0
+# Targets, as fractions
+TARGET_NO_CHANGE=0.05
+TARGET_BUMP=0.25
+TARGET_SIZE=0.6
+
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+}
+
+keep=""
+while (($#)); do
+  case "$1" in
+    --keep)
+      keep=1
+      shift
+      ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *)
+      echo "bench/grocker.sh: unknown argument '$1' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+REPEAT="bench/grocker.sh${keep:+ --keep}"
+
+# shellcheck source=SCRIPTDIR/../scripts/lib/setup.sh
+source "$ROOT/scripts/lib/setup.sh"
+
+GROCKER=("$ROOT/bin/grocker")
+if [[ -n "${BENCH_GROCKER_JAR:-}" ]]; then
+  [[ -f "$BENCH_GROCKER_JAR" ]] || {
+    echo "bench/grocker.sh: BENCH_GROCKER_JAR=$BENCH_GROCKER_JAR is not a file" >&2
+    exit 2
+  }
+  GROCKER=("${JAVA:-java}" -jar "$BENCH_GROCKER_JAR")
+fi
+export DOCKER_BUILDKIT=0 # plain `docker build` uses the classic builder, as the engine does
+
+WORK="$(mktemp -d /tmp/grocker-bench-app.XXXXXX)"
+REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-app-registry.XXXXXX)"
+LOGS="$(mktemp -d /tmp/grocker-bench-app-logs.XXXXXX)"
+REGISTRY_STARTED=""
+INDEX_PID=""
+WHEELS="$WORK/wheels"
+APP_SPEC="$APP_DIR/app.yaml"
+
+# Seen by bench/app/base.yaml and bench/app/app.yaml
+BENCH_RUN_ID="$(date +%s)-$$"
+export BENCH_RUN_ID BENCH_INDEX_URL="" BENCH_APP_VERSION="$V1" GROCKER_CACHE_DIR=""
+
+# The local references (repo:tag, else repo@digest) under this run's registry whose repository does
+# not match the optional extended regex KEEP.
+registry_image_refs() {
+  local keep_re="${1:-}"
+  docker images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}' |
+    awk -v p="$GROCKER_REGISTRY/" -v keep="$keep_re" '
+      index($1, p) == 1 && (keep == "" || $1 !~ keep) {
+        if ($2 != "<none>") print $1 ":" $2; else if ($3 != "<none>") print $1 "@" $3
+      }' | sort -u
+}
+
+# Removes the local images under this run's registry (but those matching KEEP) by reference, never by
+# image id: an image id may also carry another registry's tags (the debian image is reproducible),
+# and those are not ours to remove. An untagged parent goes with its last child.
+remove_registry_images() {
+  local keep_re="${1:-}" _ refs
+  for _ in 1 2 3; do
+    refs="$(registry_image_refs "$keep_re")"
+    [[ -n "$refs" ]] || return 0
+    # shellcheck disable=SC2086 # one reference per word
+    docker rmi $refs >/dev/null 2>&1 || true
+  done
+  refs="$(registry_image_refs "$keep_re")"
+  [[ -z "$refs" ]] || warn "local images still present after docker rmi: $(echo "$refs" | tr '\n' ' ')"
+}
+
+stop_index() {
+  if [[ -n "$INDEX_PID" ]]; then
+    kill "$INDEX_PID" 2>/dev/null || true
+    wait "$INDEX_PID" 2>/dev/null || true
+    INDEX_PID=""
+  fi
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  stop_index
+  if [[ -n "$REGISTRY_STARTED" && -z "$keep" ]]; then
+    remove_registry_images "" || true
+    (stop_registry "$REGISTRY_STATE") || true
+    rm -rf "$REGISTRY_STATE"
+  fi
+  rm -rf "$WORK"
+  ((rc == 0)) || printf 'bench/grocker.sh: failed (exit %s); logs in %s\n' "$rc" "$LOGS" >&2
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now() { date +%s.%N; }
+
+# run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; stops the script
+# (non-zero exit) with the end of that log when it fails.
+run_logged() {
+  local name="$1"
+  shift
+  if ! "$@" >"$LOGS/$name.log" 2>&1; then
+    _show_log_tail "$LOGS/$name.log" 30
+    die "$name failed (log: $LOGS/$name.log)"
+  fi
+}
+
+declare -A SECS=()
+
+# timed KEY COMMAND...: run_logged, and the wall-clock seconds it took go to SECS[KEY].
+timed() {
+  local key="$1" start end
+  shift
+  start="$(now)"
+  run_logged "$key" "$@"
+  end="$(now)"
+  SECS[$key]="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
+  log "$key: ${SECS[$key]} s"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+sum() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
+
+# ---------------------------------------------------------------------------
+# The package index
+# ---------------------------------------------------------------------------
+
+# make_sdist PROJECT VERSION OUTDIR: OUTDIR/<name_with_underscores>-VERSION.tar.gz from the sample
+# source tree, with one top directory of that name holding the sources and a PKG-INFO; sorted
+# entries, owner 0:0, files 0644, directories 0755, dated 2024-01-01 (as SampleApp.java makes them).
+make_sdist() {
+  local project="$1" version="$2" out="$3" src base stage
+  src="$ROOT/src/test/resources/sampleapp/$project-$version"
+  [[ -f "$src/pyproject.toml" ]] || die "no sample source tree $src"
+  base="$(printf '%s' "$project" | tr '[:upper:]' '[:lower:]' | sed -E 's/[-_.]+/_/g')-$version"
+  stage="$WORK/sdist-stage/$base"
+  rm -rf "$stage"
+  mkdir -p "$stage" "$out"
+  (cd "$src" && find . -type f \
+    ! -path '*/__pycache__/*' ! -path '*/build/*' ! -path '*/dist/*' ! -path '*.egg-info/*' \
+    ! -name '*.pyc' ! -name '*.so' ! -name '*.o' ! -name '*.pyd' -print0 |
+    xargs -0 -r cp --parents -t "$stage")
+  printf 'Metadata-Version: 2.1\nName: %s\nVersion: %s\n' "$project" "$version" >"$stage/PKG-INFO"
+  find "$stage" -type d -exec chmod 0755 {} +
+  find "$stage" -type f -exec chmod 0644 {} +
+  tar -C "$WORK/sdist-stage" --sort=name --owner=0 --group=0 --numeric-owner \
+    --mtime=@1704067200 -cf - "$base" | gzip -n >"$out/$base.tar.gz"
+  rm -rf "$stage"
+}
+
+# The four sample sdists under $WORK/index/simple/<normalized name>/, served by python3 -m http.server
+# on a free loopback port (its directory listings are PEP 503 pages). Sets BENCH_INDEX_URL.
+start_index() {
+  local root="$WORK/index" port p project version normalized i
+  for p in grocker-sample:$V1 grocker-sample:$V2 grocker-sample-helper:1.0.0 grocker-sample-web:1.0.0; do
+    project="${p%%:*}" version="${p#*:}"
+    normalized="$(printf '%s' "$project" | tr '[:upper:]' '[:lower:]' | sed -E 's/[-_.]+/-/g')"
+    make_sdist "$project" "$version" "$root/simple/$normalized"
+  done
+  port="$(_free_port)" || die "no free port for the package index"
+  python3 -m http.server --bind 127.0.0.1 --directory "$root" "$port" \
+    </dev/null >"$LOGS/index.log" 2>&1 &
+  INDEX_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    if curl -fsS --max-time 3 "http://127.0.0.1:$port/simple/grocker-sample/" 2>/dev/null |
+      grep -q "grocker_sample-$V2.tar.gz"; then
+      BENCH_INDEX_URL="http://127.0.0.1:$port/simple"
+      log "index: $BENCH_INDEX_URL serves $(find "$root/simple" -name '*.tar.gz' | wc -l) sdists (pid $INDEX_PID)"
+      return 0
+    fi
+    kill -0 "$INDEX_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  _show_log_tail "$LOGS/index.log"
+  die "the package index on 127.0.0.1:$port did not answer"
+}
+
+# ---------------------------------------------------------------------------
+# The two ways
+# ---------------------------------------------------------------------------
+
+grocker_base() { "${GROCKER[@]}" base --spec "$1" --platform "$PLATFORM"; }
+
+# grocker_app VERSION JSON_PREFIX: compile, then runner --push; the JSON results go to
+# $LOGS/JSON_PREFIX-{compile,runner}.json. Timed as two steps by ours_run.
+# --verbose: the logs show the engine's build output ("Using cache") and pip's.
+grocker_compile() {
+  BENCH_APP_VERSION="$1" "${GROCKER[@]}" compile --spec "$APP_SPEC" --output "$WHEELS" \
+    --platform "$PLATFORM" --verbose --output-json "$LOGS/$2-compile.json"
+}
+grocker_runner() {
+  BENCH_APP_VERSION="$1" "${GROCKER[@]}" runner --spec "$APP_SPEC" --wheels "$WHEELS" \
+    --platform "$PLATFORM" --push --verbose --output-json "$LOGS/$2-runner.json"
+}
+
+# ours_run RUN VERSION: times compile and runner; SECS[ours-RUN-{compile,runner,total}].
+ours_run() {
+  local run="$1" version="$2"
+  timed "ours-$run-compile" grocker_compile "$version" "ours-$run"
+  timed "ours-$run-runner" grocker_runner "$version" "ours-$run"
+  SECS[ours-$run-total]="$(sum "${SECS[ours-$run-compile]}" "${SECS[ours-$run-runner]}")"
+}
+
+# naive_build VERSION [--no-cache]: docker build + docker push of the naive image.
+naive_build() {
+  local version="$1" cache="${2:-}" ref="$NAIVE_REPO:$1"
+  echo "### docker build $ref ${cache:-(layer cache)}"
+  docker build --network host ${cache:+"$cache"} --build-arg "BASE=$PYTHON_BASE" \
+    --build-arg "INDEX_URL=$BENCH_INDEX_URL" --build-arg "VERSION=$version" \
+    -f "$WORK/naive/Dockerfile" -t "$ref" "$WORK/naive" || return 1
+  echo "### docker push $ref"
+  docker push "$ref"
+}
+
+# naive_run RUN VERSION [--no-cache]: SECS[naive-RUN-total].
+naive_run() {
+  local run="$1"
+  shift
+  timed "naive-$run" naive_build "$@"
+  SECS[naive-$run-total]="${SECS[naive-$run]}"
+}
+
+# run_median N WHO RUN VERSION...: WHO_run N times; SECS[WHO-RUN-*] become the medians of the samples.
+declare -A SAMPLES=()
+run_median() {
+  local n="$1" who="$2" run="$3" i part parts=(total)
+  shift 3
+  [[ "$who" == ours ]] && parts=(compile runner total)
+  for ((i = 1; i <= n; i++)); do
+    "${who}_run" "$run-$i" "$@"
+  done
+  for part in "${parts[@]}"; do
+    local all=()
+    for ((i = 1; i <= n; i++)); do
+      all+=("${SECS[$who-$run-$i-$part]}")
+    done
+    SECS[$who-$run-$part]="$(median "${all[@]}")"
+    [[ "$part" == total ]] && SAMPLES[$who-$run]="${all[*]}"
+  done
+  return 0
+}
+
+# What a grocker JSON result says was done: for compile, e.g. "wheels built (1 compiled, 2 from the cache)";
+# for runner, e.g. "runner built".
+compile_status() {
+  jq -r '.manifest.platforms[]?.wheels as $w | .status[] as $s
+    | if $s == "reused" then "wheels reused (nothing compiled)"
+      else "wheels \($s) (\([$w[] | select(.source == "built")] | length) compiled, \([$w[] | select(.source != "built")] | length) from the cache)" end' \
+    "$1" 2>/dev/null | paste -sd, - || true
+}
+runner_status() {
+  jq -r '.images[]?.platforms[]? | "runner \(.status)"' "$1" 2>/dev/null | paste -sd, - || true
+}
+
+image_size() { docker image inspect -f '{{.Size}}' "$1"; }
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
+mb() { awk -v a="$1" 'BEGIN { printf "%.1f MB", a / 1000000 }'; }
+at_most() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { exit !(a <= b * f) }'; }
+yes_no() { if "$@"; then echo yes; else echo no; fi; }
+
+print_results() {
+  local run
+  printf '\n%-13s %9s %9s %9s %10s %12s %11s %14s\n' run "compile" "runner" "grocker" "% of cold" \
+    "naive build" "% of cold" "grocker/naive"
+  for run in cold no-change version-bump; do
+    printf '%-13s %8.2fs %8.2fs %8.2fs %10s %11.2fs %11s %14s\n' "$run" \
+      "${SECS[ours-$run-compile]}" "${SECS[ours-$run-runner]}" "${SECS[ours-$run-total]}" \
+      "$(percent "${SECS[ours-$run-total]}" "${SECS[ours-cold-total]}")" \
+      "${SECS[naive-$run-total]}" \
+      "$(percent "${SECS[naive-$run-total]}" "${SECS[naive-cold-total]}")" \
+      "$(ratio "${SECS[ours-$run-total]}" "${SECS[naive-$run-total]}")"
+  done
+  echo
+  printf 'no-change runs, total (s): grocker %s; naive %s\n' "${SAMPLES[ours-no-change]}" "${SAMPLES[naive-no-change]}"
+  for run in cold no-change-1 version-bump; do
+    printf 'grocker %-13s %s; %s\n' "${run%-1}:" "$(compile_status "$LOGS/ours-$run-compile.json")" \
+      "$(runner_status "$LOGS/ours-$run-runner.json")"
+  done
+  printf 'JVM start-up and exit (grocker --version, median of 3): %.2fs\n' "${SECS[jvm]}"
+  echo
+  printf 'image size (%s, docker image inspect .Size): grocker runner %s, naive %s, runner/naive %s\n' "$V1" \
+    "$(mb "$SIZE_OURS")" "$(mb "$SIZE_NAIVE")" "$(ratio "$SIZE_OURS" "$SIZE_NAIVE")"
+  echo
+  printf 'target: grocker no-change <= %s%% of cold:    %s (%s)\n' "$(awk -v f="$TARGET_NO_CHANGE" 'BEGIN { print f * 100 }')" \
+    "$(yes_no at_most "${SECS[ours-no-change-total]}" "${SECS[ours-cold-total]}" "$TARGET_NO_CHANGE")" \
+    "$(percent "${SECS[ours-no-change-total]}" "${SECS[ours-cold-total]}")"
+  printf 'target: grocker version bump <= %s%% of cold: %s (%s)\n' "$(awk -v f="$TARGET_BUMP" 'BEGIN { print f * 100 }')" \
+    "$(yes_no at_most "${SECS[ours-version-bump-total]}" "${SECS[ours-cold-total]}" "$TARGET_BUMP")" \
+    "$(percent "${SECS[ours-version-bump-total]}" "${SECS[ours-cold-total]}")"
+  printf 'target: runner size <= %s x naive:          %s (%s)\n' "$TARGET_SIZE" \
+    "$(yes_no at_most "$SIZE_OURS" "$SIZE_NAIVE" "$TARGET_SIZE")" "$(ratio "$SIZE_OURS" "$SIZE_NAIVE")"
+}
+
+main() {
+  local docker_version started load_before
+  started="$(date -Is)"
+  load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  ensure_docker
+  ensure_rootfs amd64
+  if [[ -z "${BENCH_GROCKER_JAR:-}" ]]; then
+    build_cli
+  else
+    log "cli: measuring $BENCH_GROCKER_JAR (BENCH_GROCKER_JAR; build_cli not run)"
+  fi
+  command -v jq >/dev/null || die "jq is missing"
+  command -v python3 >/dev/null || die "python3 is missing (it serves the package index)"
+  start_registry "" "$REGISTRY_STATE"
+  REGISTRY_STARTED=1
+  PYTHON_BASE="$GROCKER_REGISTRY/bench/python:3.11"
+  NAIVE_REPO="$GROCKER_REGISTRY/bench/naive-grocker-sample"
+  local keep_bases="^$GROCKER_REGISTRY/(debian|bench/python)\$"
+
+  log "bases: debian and the Python base into the fresh registry $GROCKER_REGISTRY"
+  run_logged debian grocker_base "$ROOT/examples/debian/debian.yaml"
+  run_logged python-base grocker_base "$APP_DIR/base.yaml"
+  # Both ways find the Python base locally, so neither time includes pulling it.
+  run_logged python-base-pull docker pull "$PYTHON_BASE"
+  start_index
+
+  local i jvm=()
+  for i in 1 2 3; do
+    timed "jvm-$i" "${GROCKER[@]}" --version
+    jvm+=("${SECS[jvm-$i]}")
+  done
+  SECS[jvm]="$(median "${jvm[@]}")"
+
+  log "grocker cold: builder cache pruned, local images of the registry (but the bases) removed, fresh wheel cache"
+  remove_registry_images "$keep_bases"
+  docker builder prune -af >>"$LOGS/builder-prune.log" 2>&1
+  GROCKER_CACHE_DIR="$(mktemp -d "$WORK/wheel-cache.XXXXXX")"
+  rm -rf "$WHEELS"
+  ours_run cold "$V1"
+  local runner_id
+  runner_id="$(jq -r '.images[0].platforms[0].imageId // empty' "$LOGS/ours-cold-runner.json")"
+  [[ -n "$runner_id" ]] || die "no image id in $LOGS/ours-cold-runner.json"
+  SIZE_OURS="$(image_size "$runner_id")"
+  log "grocker no-change ($NO_CHANGE_RUNS times)"
+  run_median "$NO_CHANGE_RUNS" ours no-change "$V1"
+  log "grocker version bump ($V1 -> $V2)"
+  ours_run version-bump "$V2"
+
+  mkdir -p "$WORK/naive"
+  cp "$APP_DIR/naive.Dockerfile" "$WORK/naive/Dockerfile"
+  log "naive cold: builder cache pruned, --no-cache"
+  docker builder prune -af >>"$LOGS/builder-prune.log" 2>&1
+  naive_run cold "$V1" --no-cache
+  SIZE_NAIVE="$(image_size "$NAIVE_REPO:$V1")"
+  log "naive no-change ($NO_CHANGE_RUNS times)"
+  run_median "$NO_CHANGE_RUNS" naive no-change "$V1"
+  log "naive version bump ($V1 -> $V2, --build-arg VERSION)"
+  naive_run version-bump "$V2"
+
+  docker_version="$(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')"
+  echo
+  echo "Grocker application benchmark (compile + runner vs a naive single-stage Dockerfile)"
+  echo "started $started, finished $(date -Is); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+  echo "docker engine $docker_version (classic builder); $(java -version 2>&1 | head -n 1)"
+  echo "grocker: ${GROCKER[*]} ($("${GROCKER[@]}" --version 2>/dev/null | head -n 1 || echo '?'))"
+  echo "platform: $PLATFORM only (arm64 would run under qemu emulation and dominate the times)"
+  echo "registry: a fresh local registry ($GROCKER_REGISTRY); index: $BENCH_INDEX_URL (python3 -m http.server)"
+  echo "app: grocker-sample[web] $V1 (cold, no-change) then $V2 (version bump); base $PYTHON_BASE"
+  echo "wall-clock seconds (no-change: median of $NO_CHANGE_RUNS runs); every run pushes (grocker: runner --push; naive: docker push)"
+  print_results
+  echo
+  echo "repeat with: ${BENCH_GROCKER_JAR:+BENCH_GROCKER_JAR=$BENCH_GROCKER_JAR }$REPEAT"
+  echo "logs: $LOGS"
+  if [[ -n "$keep" ]]; then
+    echo "kept: registry $GROCKER_REGISTRY (storage $REGISTRY_STATE); stop it with:" \
+      "bash -c 'source $ROOT/scripts/lib/setup.sh && stop_registry $REGISTRY_STATE'"
+  fi
+}
+
+main

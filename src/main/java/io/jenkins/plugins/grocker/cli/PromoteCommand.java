@@ -1,0 +1,186 @@
+package io.jenkins.plugins.grocker.cli;
+
+import io.jenkins.plugins.grocker.GrockerException;
+import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.promote.PromotionRecord;
+import io.jenkins.plugins.grocker.promote.PromotionRequest;
+import io.jenkins.plugins.grocker.promote.Promoter;
+import io.jenkins.plugins.grocker.promote.TagGuard;
+import io.jenkins.plugins.grocker.promote.TagTemplates;
+import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.registry.RetryPolicy;
+import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.spec.Platform;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code grocker promote SRC DST...}: copies an image or index, every platform, same digest; tags last. */
+@Command(name = "promote", mixinStandardHelpOptions = true,
+        description = {"Copies an image or image index with every platform to one or more targets without changing "
+                + "its digest: blobs are mounted inside a registry and streamed across registries, child manifests "
+                + "and the index are put by digest, the tags last. An existing tag that points elsewhere, and any "
+                + "release tag, moves only with --force. Writes an audit record."})
+final class PromoteCommand implements Callable<Integer>, GrockerCommand.RegistryCommand {
+    @ParentCommand
+    GrockerCommand parent;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "The source: registry/repository:tag or @sha256:digest.")
+    String source;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "DST",
+            description = "A target: registry/repository[:tag]. Without a tag: the --tag tags, else the source's tag, "
+                    + "else by digest only.")
+    List<String> targets = new ArrayList<>();
+
+    @Mixin
+    TagOptions tagOptions;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH",
+            description = "Check that the source has this platform (repeatable). An index is only promoted whole.")
+    List<String> platforms = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Print the plan (per target: current and new digest, blobs to mount, copy, "
+            + "skip) and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--audit", paramLabel = "FILE",
+            description = "Where the audit record goes (default: promotion-<UTC timestamp>.json in the current directory).")
+    Path audit;
+
+    @Mixin
+    RegistryOptions registryOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        Map<String, String> env = parent.env;
+        ImageReference src = reference("SRC", source);
+        if (src.tag() == null && src.digest() == null) {
+            src = src.withTag("latest");
+        }
+        List<String> tags = tagOptions.tags(env);
+        List<ImageReference> dsts = new ArrayList<>();
+        for (String target : targets) {
+            ImageReference dst = reference("DST", target);
+            if (dst.digest() != null) {
+                throw new InputException("DST '" + target + "' has a digest: a target is registry/repository[:tag]");
+            }
+            if (dst.tag() != null) {
+                dsts.add(dst);
+            } else if (!tags.isEmpty()) {
+                for (String tag : tags) {
+                    dsts.add(dst.withTag(tag));
+                }
+            } else {
+                dsts.add(src.tag() != null ? dst.withTag(src.tag()) : dst);
+            }
+        }
+        List<Platform> wanted = new ArrayList<>();
+        for (String p : platforms) {
+            try {
+                wanted.add(Platform.parse(p));
+            } catch (InputException e) {
+                throw new InputException("--platform: " + e.getMessage());
+            }
+        }
+        Clock clock = Clock.systemUTC();
+        Path auditFile = audit != null ? audit : Path.of("promotion-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant()) + ".json");
+        TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, true);
+        PromotionRequest request = new PromotionRequest(src, Promoter.distinct(dsts), wanted, guard, dryRun,
+                dryRun ? null : auditFile, PromotionRequest.who(env), PromotionRequest.build(env));
+        RegistryClient client = registryOptions.client(env);
+        long start = System.nanoTime();
+        PromotionRecord record = new Promoter(client, new ConsoleReporter(out, registryOptions.verbose), registryOptions.jobs, clock)
+                .promote(request);
+        if (registryOptions.outputJson != null) {
+            Session.writeJson(registryOptions.outputJson, record);
+        }
+        if (!dryRun) {
+            out.printf("done in %.1fs: %s, %d bytes through the client (%d in, %d out); audit: %s%n",
+                    (System.nanoTime() - start) / 1e9, record.source().digest(), client.bytesRead() + client.bytesWritten(),
+                    client.bytesRead(), client.bytesWritten(), auditFile);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static ImageReference reference(String what, String text) throws InputException {
+        try {
+            return ImageReference.parse(text);
+        } catch (InputException e) {
+            throw new InputException(what + ": " + e.getMessage());
+        }
+    }
+
+    /** Tag templates, their values, and the guard's options: shared by promote and publish. */
+    static final class TagOptions {
+        @Option(names = "--tag", paramLabel = "TEMPLATE",
+                description = "A tag for every target (repeatable): literal (latest, production) or a template with "
+                        + "{version}, {major}, {minor}, {patch}, {git_sha}, {git_sha_full}, {component}, e.g. '{major}.{minor}' "
+                        + "or '{component}-{version}'.")
+        List<String> templates = new ArrayList<>();
+
+        @Option(names = "--version", paramLabel = "VERSION", description = "The version the templates use (semver X.Y.Z for {major}, {minor}, {patch}).")
+        String version;
+
+        @Option(names = "--component", paramLabel = "NAME", description = "The component name for {component}.")
+        String component;
+
+        @Option(names = "--force", description = "Move tags that point to another digest, release tags included.")
+        boolean force;
+
+        @Option(names = "--protect", paramLabel = "REGEX",
+                description = "Release tags that never move without --force (repeatable; replaces the default "
+                        + "'v[0-9].*' and 'X.Y.Z[-pre]').")
+        List<String> protect = new ArrayList<>();
+
+        List<String> tags(Map<String, String> env) throws InputException {
+            return TagTemplates.fromEnvironment(version, component, env, Path.of("")).expandAll(templates);
+        }
+    }
+
+    /** Registry connection options and the result file: shared by promote and publish. */
+    static final class RegistryOptions {
+        @Option(names = "--ca-file", paramLabel = "FILE",
+                description = "PEM CA certificates to trust for https registries (default: GROCKER_REGISTRY_CA_FILE; "
+                        + "/etc/docker/certs.d/<host:port>/*.crt are always trusted).")
+        Path caFile;
+
+        @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4",
+                description = "Blob transfers at the same time (default: ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--output-json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
+        Path outputJson;
+
+        @Option(names = {"-v", "--verbose"}, description = "Show stack traces.")
+        boolean verbose;
+
+        RegistryClient client(Map<String, String> env) throws GrockerException {
+            if (jobs < 1 || jobs > 64) {
+                throw new InputException("--jobs: must be from 1 to 64, got " + jobs);
+            }
+            if (caFile != null && !java.nio.file.Files.isReadable(caFile)) {
+                throw new InputException("--ca-file: cannot read " + caFile);
+            }
+            return RegistryClient.create(env, caFile, RetryPolicy.DEFAULT);
+        }
+    }
+}

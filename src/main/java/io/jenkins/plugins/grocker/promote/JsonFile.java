@@ -1,0 +1,39 @@
+package io.jenkins.plugins.grocker.promote;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jenkins.plugins.grocker.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */
+final class JsonFile {
+    private JsonFile() {}
+
+    static void write(Path file, Object value, String option) throws InputException {
+        try {
+            Path absolute = file.toAbsolutePath();
+            Files.createDirectories(absolute.getParent());
+            Path tmp = Files.createTempFile(absolute.getParent(), ".grocker-", ".json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), value);
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new InputException(option + ": cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Fails early when {@code file} could not be written later (its directory cannot be made or written). */
+    static void checkWritable(Path file, String option) throws InputException {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InputException(option + ": cannot create " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw new InputException(option + ": cannot write into " + dir);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.jenkins.plugins.grocker.promote;
+
+import io.jenkins.plugins.grocker.GrockerException;
+import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.build.BuildEvent;
+import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.spec.Platform;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Promotes an image or index, every platform, digest for digest, to one or more targets, as steps:
+ * {@link ResolveSourceStep}, {@link PlanPromotionStep} (current digests, guard, blob actions; a dry run stops
+ * here), then for each target repository {@link CopyBlobsStep} (mount inside a registry, stream across) and
+ * {@link PushManifestsStep} (children, then the index, by digest), and only when every repository is complete,
+ * {@link MoveTagsStep}. Writes the audit record whatever the outcome (but for a dry run or bad input found before
+ * the source was read). Emits {@link BuildEvent.Info} lines, never prints.
+ *
+ * <p>Thread-safe: an instance holds only the client, the listener (both thread-safe) and settings; each call
+ * uses its own pool of {@code jobs} threads for blob work.
+ */
+public final class Promoter {
+    private final RegistryClient registry;
+    private final BuildListener listener;
+    private final int jobs;
+    private final Clock clock;
+
+    public Promoter(RegistryClient registry, BuildListener listener, int jobs, Clock clock) {
+        this.registry = registry;
+        this.listener = listener;
+        this.jobs = Math.max(1, jobs);
+        this.clock = clock;
+    }
+
+    public PromotionRecord promote(PromotionRequest request) throws GrockerException {
+        if (request.audit() != null && !request.dryRun()) {
+            JsonFile.checkWritable(request.audit(), "--audit");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+            Thread t = new Thread(r, "grocker-promote");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return run(request, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private PromotionRecord run(PromotionRequest request, ExecutorService pool) throws GrockerException {
+        long start = System.nanoTime();
+        SourceImage source;
+        PromotionPlan plan;
+        try {
+            source = new ResolveSourceStep(registry, request.source(), request.platforms(), pool).call();
+            listener.on(new BuildEvent.Info("source " + request.source() + " " + source.digest() + " (" + kind(source) + ", "
+                    + String.join(", ", source.platforms().stream().map(Platform::toString).toList()) + "; "
+                    + (source.children().size() + 1) + " manifests, " + source.blobs().size() + " blobs, " + size(source.blobBytes()) + ")"));
+            plan = new PlanPromotionStep(registry, source, request.targets(), request.guard(), pool).call();
+        } catch (GrockerException e) {
+            if (!request.dryRun()) {
+                writeEarlyFailure(request, e);
+            }
+            throw e;
+        }
+        if (request.dryRun()) {
+            return dryRun(request, plan);
+        }
+        if (!plan.refusals().isEmpty()) {
+            InputException refused = new InputException(String.join("; ", plan.refusals()));
+            write(request, record(request, plan, targetsRefused(plan), CopyBlobsStep.Counts.NONE, "refused", refused.getMessage()));
+            throw refused;
+        }
+        CopyBlobsStep.Counts counts = CopyBlobsStep.Counts.NONE;
+        MoveTagsStep tags = new MoveTagsStep(registry, source.root(), plan.targets(), listener);
+        try {
+            for (PromotionPlan.Repository repo : plan.repositories()) {
+                CopyBlobsStep.Counts c = new CopyBlobsStep(registry, source.ref(), repo, pool).call();
+                counts = counts.plus(c);
+                listener.on(new BuildEvent.Info(repo.repository() + ": mounted " + c.mounted() + " blobs, copied " + c.copied()
+                        + " (" + size(c.bytesCopied()) + "), skipped " + c.skipped()));
+                new PushManifestsStep(registry, source, repo.repository()).call();
+                listener.on(new BuildEvent.Info("pushed " + (source.root().isIndex() ? "index " : "manifest ")
+                        + repo.repository() + "@" + source.digest()));
+            }
+            tags.call();
+        } catch (GrockerException | RuntimeException e) {
+            try {
+                write(request, record(request, plan, outcomes(plan, tags), counts, "failed", e.getMessage()));
+            } catch (InputException notWritten) {
+                e.addSuppressed(notWritten);
+            }
+            throw e;
+        }
+        PromotionRecord done = record(request, plan, outcomes(plan, tags), counts, "promoted", null);
+        write(request, done);
+        listener.on(new BuildEvent.Info(String.format(Locale.ROOT, "promoted %s to %d target(s) in %.1fs: mounted %d blobs, copied %d (%s), skipped %d",
+                TagGuard.short12(source.digest()), plan.targets().size(), (System.nanoTime() - start) / 1e9,
+                counts.mounted(), counts.copied(), size(counts.bytesCopied()), counts.skipped())));
+        return done;
+    }
+
+    private PromotionRecord dryRun(PromotionRequest request, PromotionPlan plan) {
+        String digest = plan.source().digest();
+        for (PromotionPlan.Target t : plan.targets()) {
+            String change = t.ref().tag() == null ? "by digest only"
+                    : t.previousDigest() == null ? "new tag"
+                    : t.previousDigest().equals(digest) ? "unchanged"
+                    : t.refusal() != null ? "refused: " + t.refusal() : "moves";
+            listener.on(new BuildEvent.Info("plan " + t.ref() + ": " + (t.previousDigest() == null ? "none" : t.previousDigest())
+                    + " -> " + digest + " (" + change + ")"));
+        }
+        long mount = 0, copy = 0, skip = 0, bytes = 0;
+        for (PromotionPlan.Repository repo : plan.repositories()) {
+            listener.on(new BuildEvent.Info("plan " + repo.repository() + ": mount " + repo.count(PromotionPlan.BlobAction.MOUNT)
+                    + " blobs, copy " + repo.count(PromotionPlan.BlobAction.COPY) + " (" + size(repo.bytes(PromotionPlan.BlobAction.COPY))
+                    + "), skip " + repo.count(PromotionPlan.BlobAction.SKIP) + "; put " + (plan.source().children().size() + 1) + " manifests"));
+            mount += repo.count(PromotionPlan.BlobAction.MOUNT);
+            copy += repo.count(PromotionPlan.BlobAction.COPY);
+            skip += repo.count(PromotionPlan.BlobAction.SKIP);
+            bytes += repo.bytes(PromotionPlan.BlobAction.COPY);
+        }
+        listener.on(new BuildEvent.Info("dry run: nothing changed"));
+        List<PromotionRecord.Target> targets = new ArrayList<>();
+        for (PromotionPlan.Target t : plan.targets()) {
+            targets.add(new PromotionRecord.Target(t.ref().toString(), t.previousDigest(), digest,
+                    t.refusal() != null ? "refused" : "planned", t.refusal()));
+        }
+        return new PromotionRecord(clock.instant().toString(), request.who(), request.build(), true, source(plan.source()),
+                targets, new PromotionRecord.Blobs(mount, copy, skip, bytes), "dry-run",
+                plan.refusals().isEmpty() ? null : String.join("; ", plan.refusals()));
+    }
+
+    private static Map<PromotionPlan.Target, String> targetsRefused(PromotionPlan plan) {
+        Map<PromotionPlan.Target, String> outcomes = new java.util.LinkedHashMap<>();
+        plan.targets().forEach(t -> outcomes.put(t, t.refusal() != null ? "refused" : "not-tagged"));
+        return outcomes;
+    }
+
+    private static Map<PromotionPlan.Target, String> outcomes(PromotionPlan plan, MoveTagsStep tags) {
+        Map<PromotionPlan.Target, String> outcomes = new java.util.LinkedHashMap<>();
+        plan.targets().forEach(t -> outcomes.put(t, tags.outcomes().getOrDefault(t, "not-tagged")));
+        return outcomes;
+    }
+
+    private PromotionRecord record(PromotionRequest request, PromotionPlan plan, Map<PromotionPlan.Target, String> outcomes,
+            CopyBlobsStep.Counts counts, String outcome, String error) {
+        List<PromotionRecord.Target> targets = new ArrayList<>();
+        for (PromotionPlan.Target t : plan.targets()) {
+            targets.add(new PromotionRecord.Target(t.ref().toString(), t.previousDigest(), plan.source().digest(),
+                    outcomes.get(t), t.refusal()));
+        }
+        return new PromotionRecord(clock.instant().toString(), request.who(), request.build(), false, source(plan.source()),
+                targets, new PromotionRecord.Blobs(counts.mounted(), counts.copied(), counts.skipped(), counts.bytesCopied()),
+                outcome, error);
+    }
+
+    /** The record of a promotion that failed before its source and targets were read: nothing was changed. */
+    private void writeEarlyFailure(PromotionRequest request, GrockerException e) {
+        List<PromotionRecord.Target> targets = new ArrayList<>();
+        for (ImageReference t : request.targets()) {
+            targets.add(new PromotionRecord.Target(t.toString(), null, null, "not-tagged", "failed before the target was read"));
+        }
+        PromotionRecord record = new PromotionRecord(clock.instant().toString(), request.who(), request.build(), false,
+                new PromotionRecord.Source(request.source().toString(), null, null, List.of(), 0, 0, 0), targets,
+                new PromotionRecord.Blobs(0, 0, 0, 0), "failed", e.getMessage());
+        try {
+            write(request, record);
+        } catch (InputException notWritten) {
+            e.addSuppressed(notWritten);
+        }
+    }
+
+    private static PromotionRecord.Source source(SourceImage s) {
+        return new PromotionRecord.Source(s.ref().toString(), s.digest(), s.root().mediaType(),
+                s.platforms().stream().map(Platform::toString).toList(), s.children().size() + 1, s.blobs().size(), s.blobBytes());
+    }
+
+    private static void write(PromotionRequest request, PromotionRecord record) throws InputException {
+        if (request.audit() != null) {
+            JsonFile.write(request.audit(), record, "--audit");
+        }
+    }
+
+    private static String kind(SourceImage s) {
+        return s.root().isIndex() ? "index" : "single image";
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    /** Targets without repeats, keeping the first. */
+    public static List<ImageReference> distinct(List<ImageReference> targets) {
+        return new ArrayList<>(new java.util.LinkedHashSet<>(targets));
+    }
+}

@@ -1,0 +1,39 @@
+package io.jenkins.plugins.grocker.promote;
+
+import java.util.List;
+
+/**
+ * The audit record of one promotion, and the {@code --output-json} result: who promoted what, from where to where,
+ * what each target pointed to before, and how it ended. Immutable; serialised with Jackson.
+ *
+ * @param time when the promotion ended, ISO-8601 UTC
+ * @param who {@code BUILD_USER_ID}, else {@code BUILD_USER}, else {@code USER}
+ * @param build the Jenkins build ({@code BUILD_URL}), or null
+ * @param outcome {@code promoted}, {@code refused} (a guard), {@code failed}, or {@code dry-run}
+ * @param error the one-line error of a refused or failed promotion, or null
+ */
+public record PromotionRecord(String time, String who, String build, boolean dryRun, Source source,
+        List<Target> targets, Blobs blobs, String outcome, String error) {
+    public PromotionRecord {
+        targets = List.copyOf(targets);
+    }
+
+    /** The source: as given, its digest, media type, platforms, manifests and blobs. */
+    public record Source(String ref, String digest, String mediaType, List<String> platforms, int manifests, int blobs,
+            long blobBytes) {
+        public Source {
+            platforms = List.copyOf(platforms);
+        }
+    }
+
+    /**
+     * One target.
+     *
+     * @param previousDigest what the tag pointed to before, or null (no such tag, or a copy by digest only)
+     * @param outcome tagged, unchanged, digest-only, refused, planned, failed, not-tagged, rolled-back, not-rolled-back
+     */
+    public record Target(String ref, String previousDigest, String digest, String outcome, String detail) {}
+
+    /** What happened to blobs, summed over target repositories (for a dry run: what would happen). */
+    public record Blobs(long mounted, long copied, long skipped, long bytesCopied) {}
+}

@@ -1,0 +1,75 @@
+package io.jenkins.plugins.grocker.registry;
+
+import io.jenkins.plugins.grocker.RegistryException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code POST /v2/<repo>/blobs/uploads/?mount=<digest>&from=<source repo>}: links a blob the registry already
+ * has in another repository, without any bytes. 201 means mounted; 202 means the registry opened an upload
+ * instead (it does not have the blob there, or does not mount): the caller copies the blob. Needs one token
+ * with push on the target and pull on the source.
+ */
+final class BlobMountEndpoint extends Endpoint<Boolean> {
+    private final String digest;
+    private final String from;
+
+    BlobMountEndpoint(String registry, String repository, String digest, String from) {
+        super(registry, repository);
+        this.digest = Digests.requireSha256(digest);
+        this.from = from;
+    }
+
+    @Override
+    String method() {
+        return "POST";
+    }
+
+    @Override
+    String path() {
+        return "/v2/" + repository() + "/blobs/uploads/?mount=" + digest + "&from="
+                + URLEncoder.encode(from, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    byte[] body() {
+        return new byte[0];
+    }
+
+    @Override
+    String contentType() {
+        return "application/octet-stream";
+    }
+
+    @Override
+    boolean push() {
+        return true;
+    }
+
+    @Override
+    String scope() {
+        return super.scope() + " repository:" + from + ":pull";
+    }
+
+    /** A mount that failed can be asked for again: at worst the registry opens one more upload session. */
+    @Override
+    boolean retryable() {
+        return true;
+    }
+
+    @Override
+    String subject() {
+        return "blob " + repository() + "@" + digest + " (mount from " + from + ")";
+    }
+
+    @Override
+    Boolean handle(Response response) throws RegistryException {
+        if (response.status() == 201) {
+            return true;
+        }
+        if (response.status() == 202) {
+            return false;
+        }
+        throw unexpected(response);
+    }
+}

@@ -88,6 +88,7 @@ REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-app-registry.XXXXXX)"
 LOGS="$(mktemp -d /tmp/grocker-bench-app-logs.XXXXXX)"
 REGISTRY_STARTED=""
 INDEX_PID=""
+PYTHON_BASE=""
 WHEELS="$WORK/wheels"
 APP_SPEC="$APP_DIR/app.yaml"
 
@@ -121,6 +122,29 @@ remove_registry_images() {
   [[ -z "$refs" ]] || warn "local images still present after docker rmi: $(echo "$refs" | tr '\n' ' ')"
 }
 
+# Removes the untagged leaf images that descend from IMAGE: the install stages of the multi-stage
+# runner builds, which `docker rmi` of the tagged images leaves behind. Removing a leaf takes its
+# untagged parents with it. Only this run's builds descend from its Python base (its label makes its
+# id unique), so no other job's image is touched.
+remove_untagged_descendants() {
+  local base ids
+  base="$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null)" || return 0
+  ids="$(docker images -a -q --no-trunc | sort -u)"
+  [[ -n "$ids" ]] || return 0
+  # shellcheck disable=SC2086 # one id per word
+  ids="$(docker image inspect -f '{{.Id}} {{.Parent}} {{len .RepoTags}}' $ids 2>/dev/null | awk -v base="$base" '
+    { parent[$1] = $2; tags[$1] = $3; if ($2 != "") child[$2] = 1 }
+    END {
+      for (id in parent) {
+        if (tags[id] != 0 || (id in child)) continue
+        for (p = parent[id]; p != ""; p = parent[p]) if (p == base) { print id; break }
+      }
+    }')"
+  [[ -n "$ids" ]] || return 0
+  # shellcheck disable=SC2086 # one id per word
+  docker rmi $ids >/dev/null 2>&1 || true
+}
+
 stop_index() {
   if [[ -n "$INDEX_PID" ]]; then
     kill "$INDEX_PID" 2>/dev/null || true
@@ -134,6 +158,7 @@ cleanup() {
   trap - EXIT
   stop_index
   if [[ -n "$REGISTRY_STARTED" && -z "$keep" ]]; then
+    remove_untagged_descendants "${PYTHON_BASE:-}" || true
     remove_registry_images "" || true
     (stop_registry "$REGISTRY_STATE") || true
     rm -rf "$REGISTRY_STATE"

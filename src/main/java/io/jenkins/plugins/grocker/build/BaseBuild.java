@@ -51,7 +51,7 @@ public final class BaseBuild {
 
     private final HierarchySpec spec;
     private final BuildOptions options;
-    private final DockerEngine engine;
+    private final Engines engines;
     private final RegistryClient registry;
     private final Credentials credentials;
     private final BuildListener listener;
@@ -60,16 +60,22 @@ public final class BaseBuild {
 
     public BaseBuild(HierarchySpec spec, BuildOptions options, DockerEngine engine, RegistryClient registry,
             Credentials credentials, BuildListener listener) {
-        this(spec, options, engine, registry, credentials, listener, new DockerfileRenderer()::render);
+        this(spec, options, Engines.single(engine), registry, credentials, listener, new DockerfileRenderer()::render);
+    }
+
+    /** A build whose platforms may each go to an engine of their own. */
+    public BaseBuild(HierarchySpec spec, BuildOptions options, Engines engines, RegistryClient registry,
+            Credentials credentials, BuildListener listener) {
+        this(spec, options, engines, registry, credentials, listener, new DockerfileRenderer()::render);
     }
 
     /** A build whose contexts come from {@code renderer} instead of the base-image template. */
-    public BaseBuild(HierarchySpec spec, BuildOptions options, DockerEngine engine, RegistryClient registry,
+    public BaseBuild(HierarchySpec spec, BuildOptions options, Engines engines, RegistryClient registry,
             Credentials credentials, BuildListener listener, ContextRenderer renderer) {
         this.renderer = renderer;
         this.spec = spec;
         this.options = options;
-        this.engine = engine;
+        this.engines = engines;
         this.registry = registry;
         this.credentials = credentials;
         this.listener = listener;
@@ -87,7 +93,7 @@ public final class BaseBuild {
 
     /** The result of one image on one platform. */
     private record Outcome(Platform platform, CacheKey key, String status, String reason, String imageId,
-            Descriptor manifest, String keyTag, double seconds) {
+            Descriptor manifest, String keyTag, double seconds, String engine) {
         boolean planned() {
             return status.equals("build") || status.equals("reuse");
         }
@@ -95,7 +101,7 @@ public final class BaseBuild {
 
     private BuildResult walk(boolean dryRun) throws GrockerException {
         BuildGraph graph = BuildGraph.of(spec);
-        EngineInfo info = engine.info();
+        EngineInfo info = engines.defaultEngine().info();
         Map<String, List<Platform>> platforms = selectPlatforms(graph, nativePlatform(info));
         Map<String, ImageReference> repositories = new LinkedHashMap<>();
         for (ImageSpec image : spec.images()) {
@@ -127,7 +133,7 @@ public final class BaseBuild {
                             : futures.get(image.parent()).get(p);
                     perPlatform.put(p, parent.thenApplyAsync(parentOutcome -> {
                         try {
-                            return runPlatform(image, p, parentOutcome, repositories, bases, info, dryRun);
+                            return runPlatform(image, p, parentOutcome, repositories, bases, dryRun);
                         } catch (GrockerException | IOException e) {
                             failed.set(true);
                             throw new CompletionException(e);
@@ -183,10 +189,13 @@ public final class BaseBuild {
     }
 
     private Outcome runPlatform(ImageSpec image, Platform platform, Outcome parent, Map<String, ImageReference> repositories,
-            Map<String, Map<Platform, String>> bases, EngineInfo info, boolean dryRun) throws GrockerException, IOException {
+            Map<String, Map<Platform, String>> bases, boolean dryRun) throws GrockerException, IOException {
         if (failed.get()) {
             throw new Cancelled();
         }
+        DockerEngine engine = engines.forPlatform(platform);
+        EngineInfo info = engine.info();
+        String on = engines.distributed() ? " (on " + engine.endpoint() + ")" : "";
         long start = System.nanoTime();
         ImageReference repository = repositories.get(image.name());
         String from;
@@ -196,7 +205,7 @@ public final class BaseBuild {
             from = bases.get(image.name()).get(platform);
         } else if (parent.planned() && parent.manifest() == null && parent.imageId() == null) {
             return new Outcome(platform, null, "build", "parent '" + image.parent() + "' will be built", null, null,
-                    null, 0);
+                    null, 0, engine.endpoint());
         } else if (options.push()) {
             from = repositories.get(image.parent()).name() + "@" + parent.manifest().digest();
         } else {
@@ -212,13 +221,13 @@ public final class BaseBuild {
             if (found.isPresent() && (!options.push() || found.get().manifest() != null)) {
                 String where = found.get().manifest() != null ? "registry" : "local engine";
                 return new Outcome(platform, key, "reuse", "key " + key.shortForm() + " found in the " + where,
-                        found.get().imageId(), found.get().manifest(), keyTag.toString(), 0);
+                        found.get().imageId(), found.get().manifest(), keyTag.toString(), 0, engine.endpoint());
             }
             String reason = found.isPresent() ? "key " + key.shortForm() + " found in the local engine; it will be pushed"
                     : "no image with key " + key.shortForm() + " yet";
             return new Outcome(platform, key, found.isPresent() ? "reuse" : "build", reason,
                     found.map(FindCachedImageStep.Found::imageId).orElse(null), null,
-                    found.isPresent() ? keyTag.toString() : null, 0);
+                    found.isPresent() ? keyTag.toString() : null, 0, engine.endpoint());
         }
 
         Consumer<String> output = line -> listener.on(new BuildEvent.Output(image.name(), platform, line));
@@ -233,19 +242,19 @@ public final class BaseBuild {
             } else {
                 reason = "key " + key.shortForm() + " found in the local engine; pushed";
             }
-            listener.on(new BuildEvent.Started(image.name(), platform, "reuse", reason));
+            listener.on(new BuildEvent.Started(image.name(), platform, "reuse", reason + on));
             if (options.push() && manifest == null) {
                 manifest = new PushImageStep(engine, registry, keyTag, auth(repository), output).call();
             }
             double seconds = seconds(start);
             listener.on(new BuildEvent.Finished(image.name(), platform, "reused",
                     manifest != null ? manifest.digest() : hit.imageId(), seconds));
-            return new Outcome(platform, key, "reused", reason, hit.imageId(), manifest, keyTag.toString(), seconds);
+            return new Outcome(platform, key, "reused", reason, hit.imageId(), manifest, keyTag.toString(), seconds, engine.endpoint());
         }
 
         String reason = image.parent() != null && parent.status().equals("built")
                 ? "parent '" + image.parent() + "' was rebuilt" : "no image with key " + key.shortForm() + " yet";
-        listener.on(new BuildEvent.Started(image.name(), platform, "build", reason));
+        listener.on(new BuildEvent.Started(image.name(), platform, "build", reason + on));
         Map<String, String> labels = new LinkedHashMap<>(options.labels());
         labels.put(KEY_LABEL, key.hex());
         labels.put(IMAGE_LABEL, image.name());
@@ -267,7 +276,7 @@ public final class BaseBuild {
         double seconds = seconds(start);
         listener.on(new BuildEvent.Finished(image.name(), platform, "built", manifest != null ? manifest.digest() : imageId,
                 seconds));
-        return new Outcome(platform, key, "built", reason, imageId, manifest, keyTag.toString(), seconds);
+        return new Outcome(platform, key, "built", reason, imageId, manifest, keyTag.toString(), seconds, engine.endpoint());
     }
 
     private BuildResult finish(BuildGraph graph, Map<String, Map<Platform, Outcome>> outcomes,
@@ -298,7 +307,7 @@ public final class BaseBuild {
                 } else {
                     Outcome local = outcomes.get(name).get(nativePlatform(info));
                     if (local != null && local.imageId() != null) {
-                        engine.tag(local.imageId(), target);
+                        engines.defaultEngine().tag(local.imageId(), target);
                         listener.on(new BuildEvent.Info("tagged " + target + " in the local engine (" + local.platform() + ")"));
                         applied.add(target.toString());
                     }
@@ -315,7 +324,7 @@ public final class BaseBuild {
                 anyBuilt |= o.status().equals("built") || o.status().equals("build");
                 platformResults.add(new BuildResult.PlatformResult(o.platform().toString(),
                         o.manifest() == null ? null : o.manifest().digest(), o.imageId(),
-                        o.key() == null ? null : o.key().hex(), o.status(), o.reason(), round(o.seconds())));
+                        o.key() == null ? null : o.key().hex(), o.status(), o.reason(), round(o.seconds()), o.engine()));
             }
             Manifest index = indexes.get(name);
             String status = dryRun ? (anyBuilt ? "build" : "reuse") : anyBuilt ? "built" : "reused";

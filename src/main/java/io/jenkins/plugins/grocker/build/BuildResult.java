@@ -33,7 +33,8 @@ public record BuildResult(String spec, boolean pushed, List<ImageResult> images)
      * @param key the cache key
      * @param status built, reused, or (for plans) build / reuse
      * @param reason why it was built or reused
+     * @param engine the Docker engine that built or holds it
      */
     public record PlatformResult(String platform, String digest, String imageId, String key, String status,
-            String reason, double seconds) {}
+            String reason, double seconds, String engine) {}
 }

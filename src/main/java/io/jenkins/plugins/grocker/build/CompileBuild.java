@@ -3,7 +3,6 @@ package io.jenkins.plugins.grocker.build;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.spec.AppSpec;
@@ -32,7 +31,7 @@ public final class CompileBuild {
     private final AppSpec app;
     private final Path output;
     private final BuildOptions options;
-    private final DockerEngine engine;
+    private final Engines engines;
     private final RegistryClient registry;
     private final Map<String, String> env;
     private final WheelCache cache;
@@ -41,12 +40,12 @@ public final class CompileBuild {
     /**
      * @param options platforms, network and jobs (push is ignored: compiler images stay in the engine)
      */
-    public CompileBuild(AppSpec app, Path output, BuildOptions options, DockerEngine engine, RegistryClient registry,
+    public CompileBuild(AppSpec app, Path output, BuildOptions options, Engines engines, RegistryClient registry,
             Map<String, String> env, WheelCache cache, BuildListener listener) {
         this.app = app;
         this.output = output;
         this.options = options;
-        this.engine = engine;
+        this.engines = engines;
         this.registry = registry;
         this.env = env;
         this.cache = cache;
@@ -58,13 +57,13 @@ public final class CompileBuild {
 
     public Result run() throws GrockerException {
         List<Platform> platforms = !options.platforms().isEmpty() ? options.platforms()
-                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engine.info()));
+                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engines.defaultEngine().info()));
         AppImages.checkBase(app, registry, platforms);
         IndexAccess index = IndexAccess.resolve(app, env);
         index.probe(app);
 
         BuildResult compilers = new BaseBuild(AppImages.compiler(app, platforms),
-                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engine, registry,
+                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engines, registry,
                 Credentials.fromEnvironment(env), listener).run();
         Map<Platform, BuildResult.PlatformResult> compilerByPlatform = new LinkedHashMap<>();
         for (BuildResult.PlatformResult p : compilers.images().get(0).platforms()) {
@@ -77,7 +76,7 @@ public final class CompileBuild {
         try {
             for (Platform p : platforms) {
                 CompileWheelsStep step = new CompileWheelsStep(app, p, compilerByPlatform.get(p), index, output, previous,
-                        engine, cache, options.networkMode(), listener);
+                        engines.forPlatform(p), cache, options.networkMode(), listener);
                 futures.put(p, executor.submit(step::call));
             }
             Map<Platform, CompileWheelsStep.Outcome> outcomes = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.dockerfile.RunnerRenderer;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.Manifest;
@@ -31,18 +30,18 @@ public final class RunnerBuild {
     private final AppSpec app;
     private final Path wheels;
     private final BuildOptions options;
-    private final DockerEngine engine;
+    private final Engines engines;
     private final RegistryClient registry;
     private final Credentials credentials;
     private final BuildListener listener;
     private final Map<String, String> baseUsers = new ConcurrentHashMap<>();
 
-    public RunnerBuild(AppSpec app, Path wheels, BuildOptions options, DockerEngine engine, RegistryClient registry,
+    public RunnerBuild(AppSpec app, Path wheels, BuildOptions options, Engines engines, RegistryClient registry,
             Credentials credentials, BuildListener listener) {
         this.app = app;
         this.wheels = wheels;
         this.options = options;
-        this.engine = engine;
+        this.engines = engines;
         this.registry = registry;
         this.credentials = credentials;
         this.listener = listener;
@@ -66,14 +65,14 @@ public final class RunnerBuild {
                     + "; compile again");
         }
         List<Platform> platforms = !options.platforms().isEmpty() ? options.platforms()
-                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engine.info()));
+                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engines.defaultEngine().info()));
         for (Platform p : platforms) {
             WheelhouseStore.verify(wheels, manifest, p.toString());
         }
         AppImages.checkBase(app, registry, platforms);
         RunnerRenderer renderer = new RunnerRenderer(app, manifest, wheels);
         BaseBuild build = new BaseBuild(AppImages.runner(app, platforms, manifest.version()),
-                options.withPlatforms(platforms), engine, registry, credentials, listener,
+                options.withPlatforms(platforms), engines, registry, credentials, listener,
                 (spec, image, platform, from) -> renderer.render(platform, from, app.user() != null ? null : baseUser(from)));
         return plan ? build.plan() : build.run();
     }

@@ -38,7 +38,7 @@ final class BaseCommand implements Callable<Integer> {
     static BuildResult base(HierarchySpec hierarchy, boolean push, CommonOptions options, Session s, boolean plan)
             throws io.jenkins.plugins.grocker.GrockerException {
         BaseBuild build = new BaseBuild(hierarchy, Session.buildOptions(options, options.platforms(), push,
-                SourceInfo.labels(hierarchy.file(), hierarchy.source())), s.engine, s.registry, s.credentials, s.listener);
+                SourceInfo.labels(hierarchy.file(), hierarchy.source())), s.engines, s.registry, s.credentials, s.listener);
         return plan ? build.plan() : build.run();
     }
 

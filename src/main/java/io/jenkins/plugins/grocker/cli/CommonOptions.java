@@ -4,14 +4,18 @@ import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.spec.Platform;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options every building command has: platforms, the engine, parallelism, the result file, verbosity. */
 final class CommonOptions {
-    @Option(names = "--platform", paramLabel = "OS/ARCH",
+    @Option(names = "--platform", paramLabel = "OS/ARCH[=ENGINE]",
             description = "Build only this platform (repeatable). Default: the platforms the spec declares, "
-                    + "else the engine's own.")
+                    + "else the engine's own. With =ENGINE (unix:///path.sock or tcp://host:2376; TLS from "
+                    + "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) that platform is built on that engine instead of the "
+                    + "default one with emulation.")
     List<String> platforms = new ArrayList<>();
 
     @Option(names = "--docker-host", paramLabel = "URL",
@@ -33,13 +37,29 @@ final class CommonOptions {
     boolean verbose;
 
     List<Platform> platforms() throws InputException {
-        List<Platform> parsed = new ArrayList<>();
+        return new ArrayList<>(platformEngines().keySet());
+    }
+
+    /** Each platform given, with the engine endpoint named for it (null for the default engine). */
+    Map<Platform, String> platformEngines() throws InputException {
+        Map<Platform, String> parsed = new LinkedHashMap<>();
         for (String p : platforms) {
+            int eq = p.indexOf('=');
+            String endpoint = eq < 0 ? null : p.substring(eq + 1).strip();
+            Platform platform;
             try {
-                parsed.add(Platform.parse(p));
+                platform = Platform.parse(eq < 0 ? p : p.substring(0, eq));
             } catch (InputException e) {
                 throw new InputException("--platform: " + e.getMessage());
             }
+            if (endpoint != null && !endpoint.matches("(unix://|tcp://|npipe://)\\S+")) {
+                throw new InputException("--platform " + p + ": '" + endpoint
+                        + "' is not an engine endpoint (unix:///path.sock or tcp://host:port)");
+            }
+            if (parsed.containsKey(platform)) {
+                throw new InputException("--platform: " + platform + " is given twice");
+            }
+            parsed.put(platform, endpoint);
         }
         return parsed;
     }

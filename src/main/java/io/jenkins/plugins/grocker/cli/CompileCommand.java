@@ -44,7 +44,7 @@ final class CompileCommand implements Callable<Integer> {
         options.platforms();
         long start = System.nanoTime();
         CompileBuild.Result result = Session.with(options, env, out, s -> new CompileBuild(app, output,
-                Session.buildOptions(options, options.platforms(), false, Map.of()), s.engine, s.registry, env,
+                Session.buildOptions(options, options.platforms(), false, Map.of()), s.engines, s.registry, env,
                 WheelCache.fromEnvironment(env), s.listener).run());
         if (options.outputJson != null) {
             Session.writeJson(options.outputJson, result);

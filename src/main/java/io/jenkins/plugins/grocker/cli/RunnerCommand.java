@@ -49,7 +49,7 @@ final class RunnerCommand implements Callable<Integer> {
         long start = System.nanoTime();
         BuildResult result = Session.with(options, env, out, s -> new RunnerBuild(app, wheels,
                 Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null)),
-                s.engine, s.registry, s.credentials, s.listener).run());
+                s.engines, s.registry, s.credentials, s.listener).run());
         if (options.outputJson != null) {
             Session.writeJson(options.outputJson, result);
         }

@@ -6,6 +6,7 @@ import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.build.BuildListener;
 import io.jenkins.plugins.grocker.build.BuildOptions;
+import io.jenkins.plugins.grocker.build.Engines;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
@@ -15,18 +16,21 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Turns options into engine objects: connects to Docker and the registries, and renders events. */
 final class Session {
-    final DockerEngine engine;
+    final Engines engines;
     final RegistryClient registry;
     final Credentials credentials;
     final BuildListener listener;
 
-    private Session(DockerEngine engine, RegistryClient registry, Credentials credentials, BuildListener listener) {
-        this.engine = engine;
+    private Session(Engines engines, RegistryClient registry, Credentials credentials, BuildListener listener) {
+        this.engines = engines;
         this.registry = registry;
         this.credentials = credentials;
         this.listener = listener;
@@ -39,9 +43,27 @@ final class Session {
     static <T> T with(CommonOptions options, Map<String, String> env, PrintWriter out, Work<T> work) throws GrockerException {
         options.check();
         String host = options.dockerHost != null ? options.dockerHost : env.get("DOCKER_HOST");
-        try (DockerEngine engine = DockerEngine.connect(host)) {
-            return work.run(new Session(engine, RegistryClient.create(env), Credentials.fromEnvironment(env),
-                    new ConsoleReporter(out, options.verbose)));
+        List<DockerEngine> opened = new ArrayList<>();
+        try {
+            DockerEngine main = DockerEngine.connect(host);
+            opened.add(main);
+            Map<String, DockerEngine> byEndpoint = new HashMap<>();
+            Map<Platform, DockerEngine> perPlatform = new LinkedHashMap<>();
+            for (Map.Entry<Platform, String> e : options.platformEngines().entrySet()) {
+                if (e.getValue() != null) {
+                    DockerEngine engine = byEndpoint.get(e.getValue());
+                    if (engine == null) {
+                        engine = DockerEngine.connect(e.getValue());
+                        opened.add(engine);
+                        byEndpoint.put(e.getValue(), engine);
+                    }
+                    perPlatform.put(e.getKey(), engine);
+                }
+            }
+            return work.run(new Session(new Engines(main, perPlatform), RegistryClient.create(env),
+                    Credentials.fromEnvironment(env), new ConsoleReporter(out, options.verbose)));
+        } finally {
+            opened.forEach(DockerEngine::close);
         }
     }
 

@@ -3,6 +3,7 @@
 FROM {{from}} AS install
 USER root
 COPY grocker/install-wheels grocker/apt-install /usr/local/lib/grocker/
+RUN ["/usr/local/lib/grocker/install-wheels", "--prepare"]
 COPY wheels/ /tmp/grocker/wheels/
 RUN ["/usr/local/lib/grocker/install-wheels", {{install}}]
 

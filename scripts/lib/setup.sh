@@ -568,3 +568,32 @@ build_cli() {
   touch "$jar"
   log "cli: built target/grocker.jar in $(_fmt_seconds $((SECONDS - start)))"
 }
+
+# ---------------------------------------------------------------------------
+# npm-groovy-lint (the shared library's linter)
+# ---------------------------------------------------------------------------
+
+# Makes sure npm-groovy-lint runs: installs it from the npm registry with
+# `npm install -g` when `npm-groovy-lint --version` fails. Needs node, npm and
+# Java (CodeNarc runs on the JVM).
+ensure_npm_groovy_lint() {
+  if npm-groovy-lint --version >/dev/null 2>&1; then
+    log "npm-groovy-lint: $(npm-groovy-lint --version 2>/dev/null | sed -n 's/^npm-groovy-lint version //p' | head -n 1) present"
+    return 0
+  fi
+  command -v npm >/dev/null || die "npm is missing: install node and npm (Debian: apt-get install nodejs npm) to lint the shared library"
+  command -v java >/dev/null || die "java is missing: npm-groovy-lint runs CodeNarc on the JVM"
+  local npmlog start=$SECONDS
+  npmlog="$(mktemp /tmp/grocker-npm.XXXXXX.log)"
+  log "npm-groovy-lint: installing (npm install -g npm-groovy-lint)"
+  npm install -g npm-groovy-lint >"$npmlog" 2>&1 || {
+    _show_log_tail "$npmlog"
+    die "npm install -g npm-groovy-lint failed (log: $npmlog)"
+  }
+  npm-groovy-lint --version >/dev/null 2>&1 || {
+    _show_log_tail "$npmlog"
+    die "npm-groovy-lint was installed but 'npm-groovy-lint --version' fails (is $(npm prefix -g)/bin on PATH?)"
+  }
+  rm -f "$npmlog"
+  log "npm-groovy-lint: installed in $(_fmt_seconds $((SECONDS - start)))"
+}

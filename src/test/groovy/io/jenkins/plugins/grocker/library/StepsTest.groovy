@@ -1,0 +1,190 @@
+package io.jenkins.plugins.grocker.library
+
+import com.lesfurets.jenkins.unit.BasePipelineTest
+import hudson.AbortException
+import org.junit.Before
+import org.junit.Test
+
+import static org.assertj.core.api.Assertions.assertThat
+import static org.assertj.core.api.Assertions.catchThrowable
+
+/** The shared-library steps on JenkinsPipelineUnit: arguments, scripts, environment, stashes, results. */
+class StepsTest extends BasePipelineTest {
+    PipelineHarness h
+    Scenarios s
+
+    @Before
+    @Override
+    void setUp() throws Exception {
+        baseScriptRoot = '.'
+        scriptRoots = ['.'] as String[]
+        scriptExtension = 'groovy'
+        super.setUp()
+        h = new PipelineHarness(this)
+        h.install()
+        s = new Scenarios(h)
+    }
+
+    private String failure(String step, Map args) {
+        Throwable t = catchThrowable { s.step(step, args) }
+        assertThat(t).isInstanceOf(AbortException)
+        assertThat(s.grocker.commands).as('no grocker command ran').isEmpty()
+        return t.message
+    }
+
+    @Test
+    void flowcoreBaseBuildsAndReturnsTheResult() { s.base() }
+
+    @Test
+    void flowcoreBaseWritesAnInlineSpec() { s.baseInline() }
+
+    @Test
+    void flowcoreBaseArgumentErrors() {
+        assertThat(failure('flowcoreBase', [:])).isEqualTo("flowcoreBase: 'spec' is required (a spec file in the workspace, or the spec as a Map)")
+        assertThat(failure('flowcoreBase', [spec: 3])).isEqualTo("flowcoreBase: 'spec' must be a file path or a Map, got Integer")
+        assertThat(failure('flowcoreBase', [spec: 'a.yaml', push: 'yes'])).isEqualTo("flowcoreBase: 'push' must be true or false, got 'yes'")
+        assertThat(failure('flowcoreBase', [spec: 'a.yaml', platforms: ['linux/amd64; rm -rf /']]))
+                .isEqualTo("flowcoreBase: 'platforms' has 'linux/amd64; rm -rf /', which is not a valid value (no blanks, quotes or shell characters)")
+        assertThat(failure('flowcoreBase', [spec: 'a.yaml', plaforms: []])).startsWith("flowcoreBase: unknown argument 'plaforms' (known: ")
+    }
+
+    @Test
+    void aMissingCommandLineIsAClearError() {
+        h.env.remove('GROCKER_CLI')
+        s.grocker.onPath = false
+        assertThat(failure('flowcoreBase', [spec: 'a.yaml'])).isEqualTo('flowcoreBase: the grocker command line is not on this agent: ' +
+                'put it on PATH or set GROCKER_CLI (docs/jenkins.md, "Agents")')
+        h.env.GROCKER_CLI = '/nowhere/grocker'
+        assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b'])).isEqualTo(
+                "grockerPromote: GROCKER_CLI is '/nowhere/grocker', which is not an executable file on this agent")
+    }
+
+    @Test
+    void grockerOnPathIsUsedWithoutGrockerCli() {
+        h.env.remove('GROCKER_CLI')
+        s.step('flowcoreBase', [spec: 'a.yaml'])
+        assertThat(s.command('base').env.GROCKER_CLI).isEqualTo('grocker')
+    }
+
+    @Test
+    void exitCodesBecomeMessages() {
+        s.grocker.exitCode = 3
+        Throwable t = catchThrowable { s.step('flowcoreBase', [spec: 'a.yaml']) }
+        assertThat(t).isInstanceOf(AbortException).hasMessage('flowcoreBase: grocker base failed with exit code 3: the Docker engine, ' +
+                'a registry or a build step failed or could not be reached; no tag was moved (the log above says why)')
+        s.grocker.exitCode = 2
+        assertThat(catchThrowable { s.step('grockerCompile', [app: 'a==1', base: 'r:5000/b:1']) })
+                .hasMessageStartingWith('grockerCompile: grocker compile failed with exit code 2: bad input')
+        assertThat(h.stashCalls).isEmpty()
+    }
+
+    @Test
+    void grockerCompileStashesAndArchivesTheWheelhouse() {
+        s.compile()
+        assertThat(h.stashCalls[0].includes.split(',') as List).contains('.grocker/wheels/linux-amd64/**', '.grocker/wheels/linux-arm64/**')
+        assertThat(h.stashCalls[0].useDefaultExcludes).isEqualTo(false)
+        assertThat(h.archived).hasSize(1)
+        assertThat(h.archived[0]).containsEntry('artifacts', '.grocker/wheels/**').containsEntry('fingerprint', true)
+        assertThat(h.archived[0].files).contains('.grocker/wheels/linux-arm64/app-1.0.0-cp311-cp311-linux-arm64.whl',
+                '.grocker/wheels/wheelhouse.json')
+    }
+
+    @Test
+    void grockerCompileComposesAGivenSpecAndUsesItsCredentialNames() {
+        h.file('apps/nav').toFile().mkdirs()
+        h.file('apps/nav/app.yaml').text = '''\
+app: "./src"
+base: 127.0.0.1:5000/py:1
+image: 127.0.0.1:5000/apps/nav
+index:
+  url: https://nexus.example.com/simple
+  credentials: {usernameEnv: NEXUS_USER, passwordEnv: NEXUS_PASSWORD}
+tags: ["{version}"]
+'''
+        s.step('grockerCompile', [spec: 'apps/nav/app.yaml', base: '127.0.0.1:5000/py:2', indexCredentialsId: 'nexus', stash: 'nav'])
+        Map env = s.command('compile').env
+        assertThat(env).containsEntry('GROCKER_SPEC', 'apps/nav/.grocker-nav.app.json')
+                .containsEntry('NEXUS_USER', 'ci-reader').containsEntry('NEXUS_PASSWORD', Scenarios.INDEX_PASSWORD)
+                .doesNotContainKey('GROCKER_INDEX_PASSWORD').containsEntry('GROCKER_ARGS', '')
+        Map spec = new groovy.json.JsonSlurperClassic().parseText(h.file('apps/nav/.grocker-nav.app.json').text)
+        assertThat(spec.app).isEqualTo('./src')
+        assertThat(spec.base).isEqualTo('127.0.0.1:5000/py:2')
+        assertThat(spec.index.credentials).isEqualTo([usernameEnv: 'NEXUS_USER', passwordEnv: 'NEXUS_PASSWORD'])
+        assertThat(h.archived).isEmpty()
+    }
+
+    @Test
+    void grockerCompileArgumentErrors() {
+        assertThat(failure('grockerCompile', [base: 'r:5000/b:1'])).isEqualTo("grockerCompile: 'app' is required (or give 'spec', an application spec file)")
+        assertThat(failure('grockerCompile', [app: 'a==1'])).isEqualTo("grockerCompile: 'base' is required (or give 'spec', an application spec file)")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'b', buildDependencies: 'gcc']))
+                .isEqualTo("grockerCompile: 'buildDependencies' must be a list, got 'gcc'")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'b', stash: 'my wheels']))
+                .isEqualTo("grockerCompile: 'stash' must be a name of letters, digits, '.', '_' or '-', got 'my wheels'")
+        assertThat(failure('grockerCompile', [spec: '']))
+                .isEqualTo("grockerCompile: 'spec' must be the path of an application spec file")
+    }
+
+    @Test
+    void grockerRunUnstashesOnAnotherAgentAndReturnsTheDigests() { s.runOnAnotherAgent() }
+
+    @Test
+    void grockerRunMergesOneStashPerPlatform() {
+        s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: 'r:5000/b:1', platforms: ['linux/amd64'], stash: 'w-amd64'])
+        h.workspace = h.agent('arm64')
+        s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: 'r:5000/b:1', platforms: ['linux/arm64'], stash: 'w-arm64'])
+        h.workspace = h.agent('runner')
+        Map result = s.step('grockerRun', [stash: ['w-amd64', 'w-arm64'], image: 'r:5000/apps/nav', platforms: ['linux/amd64', 'linux/arm64']])
+        assertThat(h.unstashCalls).containsExactly('w-amd64', 'w-arm64')
+        Map wheelhouse = new groovy.json.JsonSlurperClassic().parseText(h.file('.grocker/wheels/wheelhouse.json').text)
+        assertThat(wheelhouse.platforms.keySet()).containsExactlyInAnyOrder('linux/amd64', 'linux/arm64')
+        assertThat(s.command('runner').env).containsEntry('GROCKER_ARGS', '--push --platform linux/amd64 --platform linux/arm64')
+                .containsEntry('GROCKER_SPEC', '.grocker-w-amd64.runner.json')
+        assertThat(result.platforms.keySet()).containsExactlyInAnyOrder('linux/amd64', 'linux/arm64')
+    }
+
+    @Test
+    void grockerRunArgumentErrors() {
+        s.step('grockerCompile', [app: 'a[x]==1', base: 'r:5000/b:1'])
+        s.grocker.commands.clear()
+        assertThat(failure('grockerRun', [:])).isEqualTo("grockerRun: 'image' is required (the runner's repository; " +
+                'neither grockerCompile nor its spec named one)')
+        assertThat(failure('grockerRun', [image: 'r:5000/a', push: 'no'])).isEqualTo("grockerRun: 'push' must be true or false, got 'no'")
+        assertThat(failure('grockerRun', [stash: []])).isEqualTo("grockerRun: 'stash' is required (the stash of grockerCompile, or one per platform)")
+        assertThat(failure('grockerRun', [image: 'r:5000/a', tags: 'latest'])).isEqualTo("grockerRun: 'tags' must be a list, got 'latest'")
+    }
+
+    @Test
+    void grockerPromoteAsksForApprovalAndArchivesTheAudit() { s.promote() }
+
+    @Test
+    void aFailedPromotionStillArchivesItsAudit() {
+        s.grocker.exitCode = 4
+        Throwable t = catchThrowable { s.step('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b']) }
+        assertThat(t).hasMessageStartingWith('grockerPromote: grocker promote failed with exit code 4: a registry failed')
+        assertThat(h.archived*.artifacts).containsExactly('.grocker/promotion-42.json')
+        assertThat(h.inputs).isEmpty()
+    }
+
+    @Test
+    void grockerPromoteArgumentErrors() {
+        assertThat(failure('grockerPromote', [to: 'r:5000/b'])).isEqualTo("grockerPromote: 'from' is required (registry/repository:tag or @sha256:digest)")
+        assertThat(failure('grockerPromote', [from: 'r:5000/a:1'])).isEqualTo("grockerPromote: 'to' is required (one or more registry/repository[:tag])")
+        assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b', approve: [submiter: 'x']]))
+                .isEqualTo("grockerPromote: 'approve' has unknown key 'submiter' (known: submitter, message, ok, timeoutMinutes)")
+        assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b', approve: 'yes']))
+                .isEqualTo("grockerPromote: 'approve' must be true or a non-empty Map (submitter, message, ok, timeoutMinutes), got 'yes'")
+        assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: ['r:5000/b c']]))
+                .startsWith("grockerPromote: 'to' has 'r:5000/b c', which is not a valid value")
+        assertThat(h.inputs).isEmpty()
+    }
+
+    @Test
+    void grockerPublishTagsAResult() { s.publish() }
+
+    @Test
+    void grockerPublishArgumentErrors() {
+        assertThat(failure('grockerPublish', [tags: ['latest']])).isEqualTo("grockerPublish: 'result' is required (the resultFile of flowcoreBase or grockerRun)")
+        assertThat(failure('grockerPublish', [result: 'r.json'])).isEqualTo("grockerPublish: 'tags' is required (at least one tag or template)")
+    }
+}

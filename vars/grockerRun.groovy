@@ -1,0 +1,123 @@
+/*
+ * grockerRun: phase 2 (`grocker runner`): unstashes the wheelhouse grockerCompile made (one stash, or one
+ * per platform from agents that compiled in parallel), and builds and publishes the runner image from
+ * those verified wheels only. Help: vars/grockerRun.txt.
+ */
+import groovy.transform.Field
+
+@Field static final String STEP = 'grockerRun'
+
+/** The arguments and their defaults. */
+@Field static final Map DEFAULTS = [
+    stash: 'grocker-wheels',    // the stash (or list of stashes) of grockerCompile
+    unstash: true,              // false when the wheelhouse is already in this workspace
+    image: null,                // the runner's repository (required unless grockerCompile had one)
+    base: null, runDependencies: null, entrypoint: null, venv: null, user: null, workdir: null, env: null,
+    ports: null, volumes: null, healthcheck: null, labels: null, tags: null,
+    platforms: [],              // --platform each; default: the spec's platforms
+    push: true,                 // push the images, the index and the tags
+    registryCredentialsId: null, // Jenkins username/password credential for the registry
+    verbose: false,
+]
+
+@Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" runner --spec "$GROCKER_SPEC" --wheels "$GROCKER_WHEELS" ' +
+    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+
+/** Application spec fields the runner has no use for (the wheels are already built). */
+@Field static final List<String> COMPILE_ONLY = ['index', 'constraints', 'extras']
+
+Map call(Map args = [:]) {
+    grockerCli.checkKeys(STEP, args, DEFAULTS.keySet())
+    Map a = DEFAULTS + args
+    List stashes = a.stash instanceof List ? a.stash : [a.stash]
+    if (!stashes) {
+        error "${STEP}: 'stash' is required (the stash of grockerCompile, or one per platform)"
+    }
+    List<String> stashIds = []
+    for (Object s in stashes) {
+        stashIds.add(grockerCli.stashName(STEP, s))
+    }
+    if (a.tags != null && !(a.tags instanceof List)) {
+        error "${STEP}: 'tags' must be a list, got '${a.tags}'"
+    }
+    if (!(a.push instanceof Boolean)) {
+        error "${STEP}: 'push' must be true or false, got '${a.push}'"
+    }
+    List<String> platforms = grockerCli.words(STEP, 'platforms', a.platforms)
+    String work = grockerCli.WORK_DIR
+    String wheels = "${work}/wheels"
+
+    // The wheelhouse: every stash's wheels in one directory, their manifests merged into one.
+    String specFile = null
+    Map manifest = null
+    for (int i = 0; i < stashIds.size(); i++) {
+        String id = stashIds[i]
+        if (a.unstash) {
+            unstash(id)
+        }
+        Map handoff = grockerCli.copy(readJSON(file: "${work}/handoff-${id}.json"))
+        specFile = specFile ?: handoff.spec
+        if (manifest == null) {
+            manifest = handoff.manifest
+        } else if (manifest.requirement != handoff.manifest.requirement) {
+            error "${STEP}: the stashes hold different applications: ${manifest.requirement} and " +
+                "${handoff.manifest.requirement} (${id})"
+        } else {
+            manifest.platforms.putAll(handoff.manifest.platforms)
+        }
+    }
+    writeJSON(file: "${wheels}/wheelhouse.json", json: manifest, pretty: 2)
+
+    // The runner's spec: grockerCompile's, with this step's arguments over it and the exact requirement
+    // the wheels were compiled for (so the runner needs no sources, no index, no constraints).
+    Map spec = grockerCli.compose(readJSON(file: specFile), a)
+    spec.app = manifest.requirement
+    for (String field in COMPILE_ONLY) {
+        spec.remove(field)
+    }
+    if (spec.dependencies instanceof Map) {
+        spec.dependencies.remove('build')
+    }
+    if (!spec.image || spec.image == grockerCli.NO_IMAGE) {
+        error "${STEP}: 'image' is required (the runner's repository; neither grockerCompile nor its spec named one)"
+    }
+    String dir = grockerCli.dirOf(specFile)
+    String runnerSpec = "${dir == '.' ? '' : dir + '/'}.grocker-${stashIds[0]}.runner.json"
+    String result = "${work}/runner-${stashIds[0]}.json"
+    writeJSON(file: runnerSpec, json: spec, pretty: 2)
+
+    List<String> words = [a.push ? '--push' : '--no-push']
+    for (String p in platforms) {
+        words.addAll(['--platform', p])
+    }
+    if (a.verbose) {
+        words.add('--verbose')
+    }
+    long start = System.currentTimeMillis()
+    echo "${STEP}: building ${spec.image} from ${manifest.requirement} " +
+        "(${platforms ?: manifest.platforms.keySet().sort()}, wheels verified by grocker before any build)"
+    int rc = grockerCli.run(step: STEP, command: 'runner', script: SCRIPT,
+        vars: [GROCKER_SPEC: runnerSpec, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
+        credentials: grockerCli.registryCredentials(a.registryCredentialsId))
+    grockerCli.check(STEP, 'runner', rc)
+
+    Map runnerResult = grockerCli.copy(readJSON(file: result))
+    Map image = runnerResult.images[0]
+    Map digests = [:]
+    for (Map p in image.platforms) {
+        digests[p.platform] = p.digest
+    }
+    String digest = image.index ? image.index.digest : null
+    Map answer = [
+        repository: image.repository, digest: digest, image: digest ? "${image.repository}@${digest}".toString() : null,
+        tags: image.tags, platforms: digests, pushed: runnerResult.pushed, status: image.status,
+        requirement: manifest.requirement, spec: runnerSpec, resultFile: result, result: runnerResult,
+    ]
+    echo "${STEP}: ${answer.image ?: image.repository} ${image.status} in ${grockerCli.since(start)}" +
+        "${image.tags ? ', tags: ' + image.tags.join(', ') : ''}"
+    List<String> built = new ArrayList<String>(digests.keySet())
+    for (int i = 0; i < built.size(); i++) {
+        echo "${STEP}:   ${built[i]} ${digests[built[i]]}"
+    }
+    return answer
+}

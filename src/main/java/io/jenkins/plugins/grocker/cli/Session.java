@@ -1,9 +1,7 @@
 package io.jenkins.plugins.grocker.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jenkins.plugins.grocker.GrockerException;
-import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.JsonFile;
 import io.jenkins.plugins.grocker.build.BuildListener;
 import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.Engines;
@@ -11,11 +9,8 @@ import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.spec.Platform;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,16 +66,8 @@ final class Session {
         return new BuildOptions(platforms, push, options.network, options.jobs, labels);
     }
 
-    /** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */
+    /** Writes the result file of {@code --output-json} (atomically). */
     static void writeJson(Path file, Object value) throws GrockerException {
-        try {
-            Path absolute = file.toAbsolutePath();
-            Files.createDirectories(absolute.getParent());
-            Path tmp = Files.createTempFile(absolute.getParent(), ".grocker-", ".json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), value);
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new InputException("--output-json: cannot write " + file + ": " + e.getMessage());
-        }
+        JsonFile.write(file, value, "--output-json");
     }
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.promote;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.JsonFile;
 import io.jenkins.plugins.grocker.build.BuildEvent;
 import io.jenkins.plugins.grocker.build.BuildListener;
 import io.jenkins.plugins.grocker.registry.RegistryClient;

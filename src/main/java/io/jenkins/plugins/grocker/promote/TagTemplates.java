@@ -1,15 +1,13 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.Git;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.spec.ImageReference;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -124,20 +122,7 @@ public final class TagTemplates {
         if (fromEnv != null) {
             return fromEnv.trim().toLowerCase(java.util.Locale.ROOT);
         }
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!git.waitFor(10, TimeUnit.SECONDS) || git.exitValue() != 0) {
-                return null;
-            }
-            return out.isEmpty() ? null : out;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return Git.head(dir);
     }
 
     private static String blankToNull(String s) {

@@ -1,18 +1,18 @@
-package io.jenkins.plugins.grocker.promote;
+package io.jenkins.plugins.grocker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.jenkins.plugins.grocker.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */
-final class JsonFile {
+public final class JsonFile {
     private JsonFile() {}
 
-    static void write(Path file, Object value, String option) throws InputException {
+    /** Writes {@code value}; a failure is an input error naming {@code option} (the option that named the file). */
+    public static void write(Path file, Object value, String option) throws InputException {
         try {
             Path absolute = file.toAbsolutePath();
             Files.createDirectories(absolute.getParent());
@@ -25,7 +25,7 @@ final class JsonFile {
     }
 
     /** Fails early when {@code file} could not be written later (its directory cannot be made or written). */
-    static void checkWritable(Path file, String option) throws InputException {
+    public static void checkWritable(Path file, String option) throws InputException {
         Path dir = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);

@@ -71,6 +71,8 @@ REPEAT="bench/base.sh${only:+ --only $only}"
 
 # shellcheck source=SCRIPTDIR/../scripts/lib/setup.sh
 source "$ROOT/scripts/lib/setup.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$ROOT/bench/lib.sh"
 
 GROCKER=("$ROOT/bin/grocker")
 if [[ -n "${BENCH_GROCKER_JAR:-}" ]]; then
@@ -89,33 +91,6 @@ REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-registry.XXXXXX)"
 LOGS="$(mktemp -d /tmp/grocker-bench-logs.XXXXXX)"
 REGISTRY_STARTED=""
 
-# The local references (repo:tag, else repo@digest) under this run's registry whose repository does
-# not match the optional extended regex KEEP.
-registry_image_refs() {
-  local keep="${1:-}"
-  docker images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}' |
-    awk -v p="$GROCKER_REGISTRY/" -v keep="$keep" '
-      index($1, p) == 1 && (keep == "" || $1 !~ keep) {
-        if ($2 != "<none>") print $1 ":" $2; else if ($3 != "<none>") print $1 "@" $3
-      }' | sort -u
-}
-
-# Removes the local images under this run's registry (but those matching KEEP, see above) by
-# reference, never by image id: an image id may also carry another registry's tags (the debian
-# image is reproducible), and those are not ours to remove. An image that only loses our references
-# stays; an untagged parent goes with its last child.
-remove_registry_images() {
-  local keep="${1:-}" _ refs
-  for _ in 1 2 3; do
-    refs="$(registry_image_refs "$keep")"
-    [[ -n "$refs" ]] || return 0
-    # shellcheck disable=SC2086 # one reference per word
-    docker rmi $refs >/dev/null 2>&1 || true
-  done
-  refs="$(registry_image_refs "$keep")"
-  [[ -z "$refs" ]] || warn "local images still present after docker rmi: $(echo "$refs" | tr '\n' ' ')"
-}
-
 cleanup() {
   local rc=$?
   trap - EXIT
@@ -132,31 +107,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now() { date +%s.%N; }
-
-# run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; stops the script
-# (non-zero exit) with the end of that log when it fails.
-run_logged() {
-  local name="$1"
-  shift
-  if ! "$@" >"$LOGS/$name.log" 2>&1; then
-    _show_log_tail "$LOGS/$name.log" 30
-    die "$name failed (log: $LOGS/$name.log)"
-  fi
-}
-
-declare -A SECS=()
-
-# timed KEY COMMAND...: run_logged, and the wall-clock seconds it took go to SECS[KEY].
-timed() {
-  local key="$1" start end
-  shift
-  start="$(now)"
-  run_logged "$key" "$@"
-  end="$(now)"
-  SECS[$key]="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
-  log "$key: ${SECS[$key]} s"
-}
 
 declare -A SAMPLES=()
 
@@ -277,10 +227,7 @@ bench_hierarchy() {
   timed "$h-docker-one-child-changed" plain_chain "$h" "$ctx"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 lesseq() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
-yes_no() { if "$@"; then echo yes; else echo no; fi; }
 
 print_results() {
   local h run g d

@@ -72,6 +72,8 @@ REPEAT="bench/grocker.sh${keep:+ --keep}"
 
 # shellcheck source=SCRIPTDIR/../scripts/lib/setup.sh
 source "$ROOT/scripts/lib/setup.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$ROOT/bench/lib.sh"
 
 GROCKER=("$ROOT/bin/grocker")
 if [[ -n "${BENCH_GROCKER_JAR:-}" ]]; then
@@ -95,32 +97,6 @@ APP_SPEC="$APP_DIR/app.yaml"
 # Seen by bench/app/base.yaml and bench/app/app.yaml
 BENCH_RUN_ID="$(date +%s)-$$"
 export BENCH_RUN_ID BENCH_INDEX_URL="" BENCH_APP_VERSION="$V1" GROCKER_CACHE_DIR=""
-
-# The local references (repo:tag, else repo@digest) under this run's registry whose repository does
-# not match the optional extended regex KEEP.
-registry_image_refs() {
-  local keep_re="${1:-}"
-  docker images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}' |
-    awk -v p="$GROCKER_REGISTRY/" -v keep="$keep_re" '
-      index($1, p) == 1 && (keep == "" || $1 !~ keep) {
-        if ($2 != "<none>") print $1 ":" $2; else if ($3 != "<none>") print $1 "@" $3
-      }' | sort -u
-}
-
-# Removes the local images under this run's registry (but those matching KEEP) by reference, never by
-# image id: an image id may also carry another registry's tags (the debian image is reproducible),
-# and those are not ours to remove. An untagged parent goes with its last child.
-remove_registry_images() {
-  local keep_re="${1:-}" _ refs
-  for _ in 1 2 3; do
-    refs="$(registry_image_refs "$keep_re")"
-    [[ -n "$refs" ]] || return 0
-    # shellcheck disable=SC2086 # one reference per word
-    docker rmi $refs >/dev/null 2>&1 || true
-  done
-  refs="$(registry_image_refs "$keep_re")"
-  [[ -z "$refs" ]] || warn "local images still present after docker rmi: $(echo "$refs" | tr '\n' ' ')"
-}
 
 # Removes the untagged leaf images that descend from IMAGE: the install stages of the multi-stage
 # runner builds, which `docker rmi` of the tagged images leaves behind. Removing a leaf takes its
@@ -171,31 +147,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now() { date +%s.%N; }
-
-# run_logged NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log; stops the script
-# (non-zero exit) with the end of that log when it fails.
-run_logged() {
-  local name="$1"
-  shift
-  if ! "$@" >"$LOGS/$name.log" 2>&1; then
-    _show_log_tail "$LOGS/$name.log" 30
-    die "$name failed (log: $LOGS/$name.log)"
-  fi
-}
-
-declare -A SECS=()
-
-# timed KEY COMMAND...: run_logged, and the wall-clock seconds it took go to SECS[KEY].
-timed() {
-  local key="$1" start end
-  shift
-  start="$(now)"
-  run_logged "$key" "$@"
-  end="$(now)"
-  SECS[$key]="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
-  log "$key: ${SECS[$key]} s"
-}
 
 median() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
@@ -340,11 +291,8 @@ image_size() { docker image inspect -f '{{.Size}}' "$1"; }
 # Report
 # ---------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 mb() { awk -v a="$1" 'BEGIN { printf "%.1f MB", a / 1000000 }'; }
 at_most() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { exit !(a <= b * f) }'; }
-yes_no() { if "$@"; then echo yes; else echo no; fi; }
 
 print_results() {
   local run

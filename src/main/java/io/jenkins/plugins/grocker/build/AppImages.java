@@ -7,7 +7,7 @@ import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
 import io.jenkins.plugins.grocker.spec.ImageSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.PythonSpec;
 import java.util.ArrayList;
 import java.util.List;

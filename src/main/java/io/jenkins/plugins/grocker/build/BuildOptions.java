@@ -1,6 +1,6 @@
 package io.jenkins.plugins.grocker.build;
 
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.util.List;
 import java.util.Map;
 

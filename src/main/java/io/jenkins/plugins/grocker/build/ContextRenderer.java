@@ -4,7 +4,7 @@ import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.dockerfile.BuildContext;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
 import io.jenkins.plugins.grocker.spec.ImageSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 
 /**
  * Makes the build context of one image on one platform, {@code from} being the parent pinned by digest.

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.build;
 
 import io.jenkins.plugins.grocker.docker.DockerEngine;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.jenkins.plugins.grocker.docker.ImageDetails;
 import io.jenkins.plugins.grocker.plan.CacheKey;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.Optional;
 
 /**

@@ -6,7 +6,7 @@ import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.docker.RegistryAuth;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.function.Consumer;
 
 /**

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

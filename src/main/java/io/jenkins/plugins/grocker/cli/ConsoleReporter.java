@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.cli;
 
-import io.jenkins.plugins.grocker.build.BuildEvent;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 

@@ -3,7 +3,7 @@ package io.jenkins.plugins.grocker.cli;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.promote.Publisher;
 import io.jenkins.plugins.grocker.promote.TagGuard;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.jenkins.plugins.grocker.spec.FileSpec;
 import io.jenkins.plugins.grocker.spec.HealthcheckSpec;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
 import io.jenkins.plugins.grocker.spec.ImageSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.PythonSpec;
 import io.jenkins.plugins.grocker.spec.UserSpec;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.jenkins.plugins.grocker.promote;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.jenkins.plugins.grocker.promote;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.build.BuildEvent;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.promote;
 
 import io.jenkins.plugins.grocker.registry.Descriptor;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.List;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package io.jenkins.plugins.grocker.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 
 /**
  * {@code GET /v2/<repo>/manifests/<reference>} accepting indexes, manifest lists and image manifests. The bytes

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

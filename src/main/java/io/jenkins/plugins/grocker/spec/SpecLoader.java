@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.InputException;
 import java.nio.file.Path;

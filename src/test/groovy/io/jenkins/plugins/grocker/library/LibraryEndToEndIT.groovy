@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.library
 
 import com.lesfurets.jenkins.unit.BasePipelineTest
-import io.jenkins.plugins.grocker.spec.ImageReference
+import io.jenkins.plugins.grocker.image.ImageReference
 import io.jenkins.plugins.grocker.testing.SampleApp
 import io.jenkins.plugins.grocker.testing.TestEnvironment
 import org.junit.Before

@@ -1,12 +1,13 @@
 package io.jenkins.plugins.grocker.build;
 
+import io.jenkins.plugins.grocker.events.BuildEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.grocker.docker.ContainerResult;
 import io.jenkins.plugins.grocker.docker.ImageDetails;
 import io.jenkins.plugins.grocker.docker.RunRequest;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.PackageIndex;
 import io.jenkins.plugins.grocker.testing.TestEnvironment;
 import java.nio.file.Files;

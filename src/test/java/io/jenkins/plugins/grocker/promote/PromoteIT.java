@@ -8,7 +8,7 @@ import io.jenkins.plugins.grocker.cli.GrockerCommand;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import io.jenkins.plugins.grocker.testing.RegistryProxy;
 import io.jenkins.plugins.grocker.testing.TestImages;

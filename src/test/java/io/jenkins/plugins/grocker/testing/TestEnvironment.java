@@ -1,14 +1,14 @@
 package io.jenkins.plugins.grocker.testing;
 
 import io.jenkins.plugins.grocker.build.BaseBuild;
-import io.jenkins.plugins.grocker.build.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.BuildResult;
 import io.jenkins.plugins.grocker.cli.GrockerCommand;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.SpecLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;

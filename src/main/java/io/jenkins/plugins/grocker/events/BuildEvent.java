@@ -1,6 +1,6 @@
-package io.jenkins.plugins.grocker.build;
+package io.jenkins.plugins.grocker.events;
 
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 
 /** What the engine reports while it works. The engine never prints; front ends render these. */
 public sealed interface BuildEvent {

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.grocker.spec;
+package io.jenkins.plugins.grocker.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -5,6 +5,8 @@ import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.Parallel;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.spec.AppSpec;
@@ -18,10 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code grocker compile}: builds (or reuses) the compiler image for each platform, then turns the
@@ -55,16 +55,15 @@ public final class CompileBuild {
     }
 
     /** What the compilation did: the manifest, and per platform built or reused. */
-    public record Result(String wheelhouse, Map<String, String> status, Wheelhouse manifest) {}
+    public record Result(String wheelhouse, Map<String, Status> status, Wheelhouse manifest) {}
 
     public Result run() throws GrockerException {
-        List<Platform> platforms = !options.platforms().isEmpty() ? options.platforms()
-                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engines.defaultEngine().info()));
-        AppImages.checkBase(app, registry, platforms);
+        List<Platform> platforms = RunnerBuild.platforms(app, options, engines);
+        AppTargets.checkBase(app, registry, platforms);
         IndexAccess index = IndexAccess.resolve(app, env);
         index.probe(app);
 
-        BuildResult compilers = new BaseBuild(AppImages.compiler(app, platforms),
+        BuildResult compilers = new ImageBuild(String.valueOf(app.file()), List.of(AppTargets.compiler(app, platforms)),
                 new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engines, registry,
                 Credentials.fromEnvironment(env), listener).run();
         Map<Platform, BuildResult.PlatformResult> compilerByPlatform = new LinkedHashMap<>();
@@ -73,31 +72,18 @@ public final class CompileBuild {
         }
 
         Wheelhouse previous = WheelhouseStore.read(output).orElse(null);
+        List<Parallel.Task<CompileWheelsStep.Outcome>> steps = new ArrayList<>();
+        for (Platform p : platforms) {
+            CompileWheelsStep step = new CompileWheelsStep(app, p, compilerByPlatform.get(p), index, output, previous,
+                    engines.forPlatform(p), cache, options.networkMode(), listener);
+            steps.add(step::call);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(Math.min(options.jobs(), platforms.size()));
-        Map<Platform, Future<CompileWheelsStep.Outcome>> futures = new LinkedHashMap<>();
         try {
-            for (Platform p : platforms) {
-                CompileWheelsStep step = new CompileWheelsStep(app, p, compilerByPlatform.get(p), index, output, previous,
-                        engines.forPlatform(p), cache, options.networkMode(), listener);
-                futures.put(p, executor.submit(step::call));
-            }
+            List<CompileWheelsStep.Outcome> done = Parallel.all(executor, "compiling wheels", steps);
             Map<Platform, CompileWheelsStep.Outcome> outcomes = new LinkedHashMap<>();
-            GrockerException first = null;
-            for (var e : futures.entrySet()) {
-                try {
-                    outcomes.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException ex) {
-                    if (first == null) {
-                        first = ex.getCause() instanceof GrockerException g ? g
-                                : new EngineException("compiling for " + e.getKey() + " failed: " + ex.getCause(), ex.getCause());
-                    }
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new EngineException("interrupted while compiling for " + e.getKey());
-                }
-            }
-            if (first != null) {
-                throw first;
+            for (int i = 0; i < platforms.size(); i++) {
+                outcomes.put(platforms.get(i), done.get(i));
             }
             return finish(previous, outcomes);
         } finally {
@@ -117,7 +103,7 @@ public final class CompileBuild {
         if (previous != null && previous.requirement().equals(any.requirement())) {
             platforms.putAll(previous.platforms());
         }
-        Map<String, String> status = new LinkedHashMap<>();
+        Map<String, Status> status = new LinkedHashMap<>();
         outcomes.forEach((p, o) -> {
             platforms.put(p.toString(), o.wheels());
             status.put(p.toString(), o.status());

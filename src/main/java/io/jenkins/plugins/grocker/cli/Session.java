@@ -5,6 +5,7 @@ import io.jenkins.plugins.grocker.JsonFile;
 import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.Engines;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
@@ -40,15 +41,15 @@ final class Session {
         String host = options.dockerHost != null ? options.dockerHost : env.get("DOCKER_HOST");
         List<DockerEngine> opened = new ArrayList<>();
         try {
-            DockerEngine main = DockerEngine.connect(host);
+            DockerEngine main = DockerEngine.connect(host, env);
             opened.add(main);
             Map<String, DockerEngine> byEndpoint = new HashMap<>();
-            Map<Platform, DockerEngine> perPlatform = new LinkedHashMap<>();
+            Map<Platform, ContainerEngine> perPlatform = new LinkedHashMap<>();
             for (Map.Entry<Platform, String> e : options.platformEngines().entrySet()) {
                 if (e.getValue() != null) {
                     DockerEngine engine = byEndpoint.get(e.getValue());
                     if (engine == null) {
-                        engine = DockerEngine.connect(e.getValue());
+                        engine = DockerEngine.connect(e.getValue(), env);
                         opened.add(engine);
                         byEndpoint.put(e.getValue(), engine);
                     }

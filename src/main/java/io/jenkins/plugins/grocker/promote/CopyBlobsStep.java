@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.Parallel;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
@@ -50,7 +51,7 @@ final class CopyBlobsStep {
             }
         }
         Counts total = Counts.NONE;
-        for (Counts c : Parallel.all(pool, tasks)) {
+        for (Counts c : Parallel.all(pool, "copying blobs", tasks)) {
             total = total.plus(c);
         }
         return total;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.JsonFile;
@@ -110,7 +111,7 @@ public final class Promoter {
     }
 
     private PromotionRecord dryRun(PromotionRequest request, PromotionPlan plan) {
-        String digest = plan.source().digest();
+        Digest digest = plan.source().digest();
         for (PromotionPlan.Target t : plan.targets()) {
             String change = t.ref().tag() == null ? "by digest only"
                     : t.previousDigest() == null ? "new tag"

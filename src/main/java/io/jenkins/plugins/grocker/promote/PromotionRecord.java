@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record PromotionRecord(String time, String who, String build, boolean dry
     }
 
     /** The source: as given, its digest, media type, platforms, manifests and blobs. */
-    public record Source(String ref, String digest, String mediaType, List<String> platforms, int manifests, int blobs,
+    public record Source(String ref, Digest digest, String mediaType, List<String> platforms, int manifests, int blobs,
             long blobBytes) {
         public Source {
             platforms = List.copyOf(platforms);
@@ -32,7 +33,7 @@ public record PromotionRecord(String time, String who, String build, boolean dry
      * @param previousDigest what the tag pointed to before, or null (no such tag, or a copy by digest only)
      * @param outcome tagged, unchanged, digest-only, refused, planned, failed, not-tagged, rolled-back, not-rolled-back
      */
-    public record Target(String ref, String previousDigest, String digest, String outcome, String detail) {}
+    public record Target(String ref, Digest previousDigest, Digest digest, String outcome, String detail) {}
 
     /** What happened to blobs, summed over target repositories (for a dry run: what would happen). */
     public record Blobs(long mounted, long copied, long skipped, long bytesCopied) {}

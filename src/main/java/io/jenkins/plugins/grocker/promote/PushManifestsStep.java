@@ -23,9 +23,9 @@ final class PushManifestsStep {
     /** @return the number of manifests put */
     int call() throws GrockerException {
         for (Manifest child : source.children()) {
-            registry.putManifest(repository, child.digest(), child);
+            registry.putManifest(repository, child);
         }
-        registry.putManifest(repository, source.digest(), source.root());
+        registry.putManifest(repository, source.root());
         return source.children().size() + 1;
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.RegistryException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +12,12 @@ import java.nio.charset.StandardCharsets;
  * with push on the target and pull on the source.
  */
 final class BlobMountEndpoint extends Endpoint<Boolean> {
-    private final String digest;
+    private final Digest digest;
     private final String from;
 
-    BlobMountEndpoint(String registry, String repository, String digest, String from) {
+    BlobMountEndpoint(String registry, String repository, Digest digest, String from) {
         super(registry, repository);
-        this.digest = Digests.requireSha256(digest);
+        this.digest = java.util.Objects.requireNonNull(digest, "digest");
         this.from = from;
     }
 

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.image.ImageReference;
@@ -46,13 +47,13 @@ final class ManifestGetEndpoint extends Endpoint<Manifest> {
             throw unexpected(response);
         }
         byte[] bytes = response.body();
-        String actual = Digests.sha256(bytes);
+        Digest actual = Digest.sha256(bytes);
         String announced = response.header("Docker-Content-Digest").orElse(null);
-        if (announced != null && !announced.equals(actual)) {
+        if (announced != null && !announced.equals(actual.toString())) {
             throw new RegistryException("registry " + registry() + " sent a manifest for " + subject() + " whose content ("
                     + actual + ") does not match its Docker-Content-Digest " + announced + "; refusing it");
         }
-        if (Digests.isSha256(reference) && !reference.equals(actual)) {
+        if (Digest.isValid(reference) && !reference.equals(actual.toString())) {
             throw new RegistryException("registry " + registry() + " sent a manifest for " + subject()
                     + " whose content has digest " + actual + "; refusing it");
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
  */
 final class ManifestHeadEndpoint extends Endpoint<Optional<ManifestHeadEndpoint.Head>> {
     /** What the headers said; {@code digest} may be null. */
-    record Head(String mediaType, String digest, long size) {}
+    record Head(String mediaType, Digest digest, long size) {}
 
     private final String reference;
 
@@ -48,14 +49,14 @@ final class ManifestHeadEndpoint extends Endpoint<Optional<ManifestHeadEndpoint.
             throw unexpected(response);
         }
         String digest = response.header("Docker-Content-Digest").orElse(null);
-        if (digest != null && !Digests.isSha256(digest)) {
+        if (digest != null && !Digest.isValid(digest)) {
             throw new RegistryException("registry " + registry() + " answered HEAD " + subject()
                     + " with an unsupported digest '" + digest + "' (only sha256 is supported)");
         }
-        if (digest != null && Digests.isSha256(reference) && !digest.equals(reference)) {
+        if (digest != null && Digest.isValid(reference) && !digest.equals(reference)) {
             throw new RegistryException("registry " + registry() + " answered HEAD " + subject() + " with digest " + digest);
         }
         long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        return Optional.of(new Head(MediaTypes.strip(response.header("Content-Type").orElse(null)), digest, size));
+        return Optional.of(new Head(MediaTypes.strip(response.header("Content-Type").orElse(null)), digest == null ? null : Digest.of(digest), size));
     }
 }

@@ -37,6 +37,23 @@ class GrockerCommandTest {
     }
 
     @Test
+    void everySubcommandPrintsItsHelpAndExitsZero() {
+        picocli.CommandLine top = new picocli.CommandLine(new GrockerCommand(Map.of()));
+        assertThat(top.getSubcommands()).containsKeys("base", "plan", "compile", "runner", "promote", "publish");
+        for (String name : top.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            for (String flag : new String[] {"--help", "-h"}) {
+                Run help = run(Map.of(), name, flag);
+                assertThat(help.code()).as("grocker %s %s: %s", name, flag, help.err()).isZero();
+                assertThat(help.out()).as("grocker %s %s", name, flag).startsWith("Usage: grocker " + name);
+                assertThat(help.err()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void badSpecIsOneLineAndExitCodeTwo() throws Exception {
         Path spec = dir.resolve("bad.yaml");
         Files.writeString(spec, "registry: r:5000\nimages:\n  - name: a\n    from: debian\n    user: {name: troc, uid: abc}\n");

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.docker;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -268,7 +269,7 @@ class DockerEngineIT {
             }
 
             // pull by digest brings the same image back
-            ImageReference byDigest = target.withDigest(digest);
+            ImageReference byDigest = target.withDigest(Digest.of(digest));
             engine.removeImage(target.toString(), false);
             engine.pull(byDigest, Platform.LINUX_ARM64, null, line -> {});
             assertThat(engine.inspect(byDigest.toString())).map(ImageDetails::id).contains(base);

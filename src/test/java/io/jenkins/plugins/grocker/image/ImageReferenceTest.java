@@ -15,7 +15,7 @@ class ImageReferenceTest {
         assertThat(r.registry()).isEqualTo("127.0.0.1:5000");
         assertThat(r.repository()).isEqualTo("flowcore/base");
         assertThat(r.tag()).isEqualTo("3.11");
-        assertThat(r.digest()).isEqualTo(DIGEST);
+        assertThat(r.digest()).isEqualTo(Digest.of(DIGEST));
         assertThat(r.reference()).isEqualTo(DIGEST);
         assertThat(r.toString()).isEqualTo("127.0.0.1:5000/flowcore/base:3.11@" + DIGEST);
     }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.events.BuildListener;
@@ -54,7 +55,7 @@ class PromoteFaultsIT {
                 String targetHost = cross ? proxyB.host() : proxyA.host();
                 LocalRegistry targetRegistry = cross ? b : a;
                 ImageReference repo = ImageReference.parse(targetRegistry.host() + "/t" + trial + "/app");
-                String old = TestImages.pushIndex(direct, repo.withTag("stable"), 1000 + trial, 1, 1024).digest();
+                Digest old = TestImages.pushIndex(direct, repo.withTag("stable"), 1000 + trial, 1, 1024).digest();
                 List<ImageReference> targets = List.of(ImageReference.parse(targetHost + "/t" + trial + "/app:latest"),
                         ImageReference.parse(targetHost + "/t" + trial + "/app:stable"));
                 PromotionRequest request = new PromotionRequest(ImageReference.parse(proxyA.host() + "/src/app:1.0"), targets,

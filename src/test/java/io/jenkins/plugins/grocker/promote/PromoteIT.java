@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.cli.GrockerCommand;
@@ -79,7 +80,7 @@ class PromoteIT {
         return ImageReference.parse(text);
     }
 
-    private static String digestOf(String ref) throws Exception {
+    private static Digest digestOf(String ref) throws Exception {
         return client.head(ref(ref)).map(Descriptor::digest).orElse(null);
     }
 
@@ -91,7 +92,7 @@ class PromoteIT {
             assertThat(client.getManifest(r.withDigest(child.digest())).bytes()).isEqualTo(child.bytes());
         }
         for (Descriptor blob : image.blobs()) {
-            assertThat(client.blobSize(r, blob.digest())).as(blob.digest()).contains(blob.size());
+            assertThat(client.blobSize(r, blob.digest())).as(blob.digest().toString()).contains(blob.size());
         }
     }
 
@@ -185,7 +186,7 @@ class PromoteIT {
         Run moved = grocker("promote", registry.host() + "/team/guarded:b", registry.host() + "/rel/guarded:stable",
                 registry.host() + "/rel/guarded:fresh", "--audit", audit.toString());
         assertThat(moved.code()).isEqualTo(2);
-        assertThat(moved.err()).contains("already points to " + first.digest().substring(0, 19)).contains("use --force");
+        assertThat(moved.err()).contains("already points to " + "sha256:" + first.digest().shortForm()).contains("use --force");
         assertThat(digestOf(registry.host() + "/rel/guarded:stable")).isEqualTo(first.digest());
         assertThat(digestOf(registry.host() + "/rel/guarded:fresh")).as("no tag moves when one is refused").isNull();
 
@@ -198,7 +199,7 @@ class PromoteIT {
                 "--force", "--audit", audit.toString());
         assertThat(forced.code()).as(forced.err()).isZero();
         assertThat(digestOf(registry.host() + "/rel/guarded:1.2.3")).isEqualTo(second.digest());
-        assertThat(forced.out()).contains("tagged " + registry.host() + "/rel/guarded:1.2.3 (was " + first.digest().substring(0, 19) + ")");
+        assertThat(forced.out()).contains("tagged " + registry.host() + "/rel/guarded:1.2.3 (was " + "sha256:" + first.digest().shortForm() + ")");
         JsonNode record = json(audit);
         assertThat(record.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest());
         assertThat(record.path("targets").get(0).path("digest").asText()).isEqualTo(second.digest());
@@ -308,7 +309,7 @@ class PromoteIT {
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(202);
         Run broken = grocker("publish", "--result", result.toString(), "--tag", "candidate");
         assertThat(broken.code()).isEqualTo(2);
-        assertThat(broken.err().strip()).contains(b.children().get(1).digest()).contains("(linux/arm64), which is not in the registry")
+        assertThat(broken.err().strip()).contains(b.children().get(1).digest().toString()).contains("(linux/arm64), which is not in the registry")
                 .doesNotContain("\n");
         assertThat(digestOf(registry.host() + "/built/a:candidate")).isNull();
 

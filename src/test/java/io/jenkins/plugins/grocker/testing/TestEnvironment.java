@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.testing;
 
+import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.build.BaseBuild;
 import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.build.BuildOptions;
@@ -89,7 +90,7 @@ public final class TestEnvironment {
     /** A build run through the engine API, with every event it emitted. */
     public record Run(BuildResult result, List<BuildEvent> events) {
         public long builds() {
-            return events.stream().filter(e -> e instanceof BuildEvent.Started s && s.action().equals("build")).count();
+            return events.stream().filter(e -> e instanceof BuildEvent.Started s && s.action() == Status.BUILD).count();
         }
 
         public BuildResult.ImageResult image(String name) {
@@ -131,7 +132,7 @@ public final class TestEnvironment {
         BaseBuild build = new BaseBuild(new SpecLoader(env(Map.of())).load(spec),
                 new BuildOptions(platforms, push, "host", 2, Map.of()), engine, registryClient, Credentials.none(),
                 events::add);
-        BuildResult result = plan ? build.plan() : build.run();
+        BuildResult result = plan ? build.plan().toResult() : build.run();
         return new Run(result, List.copyOf(events));
     }
 }

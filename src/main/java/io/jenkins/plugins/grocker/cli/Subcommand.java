@@ -1,0 +1,34 @@
+package io.jenkins.plugins.grocker.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every subcommand has: {@code -h/--help} (answered before any other option is checked, so it works without
+ * the required ones), the top command (for the environment) and its own spec (for the output).
+ */
+abstract class Subcommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @ParentCommand
+    GrockerCommand parent;
+
+    @Spec
+    CommandSpec commandSpec;
+
+    /** The environment the command line was given. */
+    final Map<String, String> env() {
+        return parent.env;
+    }
+
+    /** Where the command prints. */
+    final PrintWriter out() {
+        return commandSpec.commandLine().getOut();
+    }
+}

@@ -1,0 +1,73 @@
+package io.jenkins.plugins.grocker.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A single-platform image manifest (OCI or Docker v2 schema 2), read from its own bytes: the config and the
+ * layers. Foreign layers (with {@code urls}: they live outside the registry) are kept apart. Immutable.
+ */
+public final class ImageManifest {
+    private final Manifest manifest;
+    private final Descriptor config;
+    private final List<Descriptor> layers;
+    private final List<Descriptor> foreignLayers;
+
+    private ImageManifest(Manifest manifest, Descriptor config, List<Descriptor> layers, List<Descriptor> foreignLayers) {
+        this.manifest = manifest;
+        this.config = config;
+        this.layers = Collections.unmodifiableList(layers);
+        this.foreignLayers = Collections.unmodifiableList(foreignLayers);
+    }
+
+    /**
+     * Reads an image manifest.
+     *
+     * @param what names the manifest in messages
+     * @throws RegistryException when it is of another type, or its config or a layer is not a valid descriptor
+     */
+    public static ImageManifest read(Manifest manifest, String what) throws RegistryException {
+        if (!MediaTypes.isImageManifest(manifest.mediaType())) {
+            throw new RegistryException(what + " has unsupported media type " + manifest.mediaType());
+        }
+        JsonNode json = Json.readObject(manifest.bytes(), what);
+        Descriptor config = Json.descriptor(json.path("config"), what + ": the config");
+        List<Descriptor> layers = new ArrayList<>();
+        List<Descriptor> foreign = new ArrayList<>();
+        for (JsonNode layer : json.path("layers")) {
+            (layer.has("urls") ? foreign : layers).add(Json.descriptor(layer, what + ": a layer"));
+        }
+        return new ImageManifest(manifest, config, layers, foreign);
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public Digest digest() {
+        return manifest.digest();
+    }
+
+    public Descriptor config() {
+        return config;
+    }
+
+    /** The layers the registry holds, bottom first. */
+    public List<Descriptor> layers() {
+        return layers;
+    }
+
+    /** Layers that live elsewhere (their descriptors have {@code urls}); registries do not hold them. */
+    public List<Descriptor> foreignLayers() {
+        return foreignLayers;
+    }
+
+    /** The compressed size of the image: config plus every layer the registry holds. */
+    public long size() {
+        return config.size() + layers.stream().mapToLong(Descriptor::size).sum();
+    }
+}

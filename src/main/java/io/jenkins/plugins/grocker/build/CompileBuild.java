@@ -7,8 +7,6 @@ import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.Parallel;
-import io.jenkins.plugins.grocker.registry.Credentials;
-import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.wheels.WheelCache;
@@ -33,39 +31,37 @@ public final class CompileBuild {
     private final AppSpec app;
     private final Path output;
     private final BuildOptions options;
-    private final Engines engines;
-    private final RegistryClient registry;
+    private final BuildServices services;
     private final Map<String, String> env;
     private final WheelCache cache;
-    private final BuildListener listener;
 
     /**
      * @param options platforms, network and jobs (push is ignored: compiler images stay in the engine)
+     * @param env where the index credentials are read from
      */
-    public CompileBuild(AppSpec app, Path output, BuildOptions options, Engines engines, RegistryClient registry,
-            Map<String, String> env, WheelCache cache, BuildListener listener) {
+    public CompileBuild(AppSpec app, Path output, BuildOptions options, BuildServices services, Map<String, String> env,
+            WheelCache cache) {
         this.app = app;
         this.output = output;
         this.options = options;
-        this.engines = engines;
-        this.registry = registry;
+        this.services = services;
         this.env = env;
         this.cache = cache;
-        this.listener = listener;
     }
 
     /** What the compilation did: the manifest, and per platform built or reused. */
     public record Result(String wheelhouse, Map<String, Status> status, Wheelhouse manifest) {}
 
     public Result run() throws GrockerException {
+        Engines engines = services.engines();
+        BuildListener listener = services.listener();
         List<Platform> platforms = RunnerBuild.platforms(app, options, engines);
-        AppTargets.checkBase(app, registry, platforms);
+        AppTargets.checkBase(app, services.registry(), platforms);
         IndexAccess index = IndexAccess.resolve(app, env);
         index.probe(app);
 
         BuildResult compilers = new ImageBuild(String.valueOf(app.file()), List.of(AppTargets.compiler(app, platforms)),
-                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engines, registry,
-                Credentials.fromEnvironment(env), listener).run();
+                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), services).run();
         Map<Platform, BuildResult.PlatformResult> compilerByPlatform = new LinkedHashMap<>();
         for (BuildResult.PlatformResult p : compilers.images().get(0).platforms()) {
             compilerByPlatform.put(Platform.parse(p.platform()), p);
@@ -115,7 +111,7 @@ public final class CompileBuild {
         } catch (IOException e) {
             throw new InputException("cannot write " + output.resolve(Wheelhouse.FILE) + ": " + e.getMessage());
         }
-        listener.on(new BuildEvent.Info("wrote " + output.resolve(Wheelhouse.FILE) + " (" + any.requirement() + ", "
+        services.listener().on(new BuildEvent.Info("wrote " + output.resolve(Wheelhouse.FILE) + " (" + any.requirement() + ", "
                 + String.join(", ", new ArrayList<>(status.keySet())) + ")"));
         return new Result(output.resolve(Wheelhouse.FILE).toString(), status, manifest);
     }

@@ -59,15 +59,14 @@ public final class ImageBuild {
      * @param origin the spec file, for the result
      * @param targets parents may come after their children here; the graph orders them
      */
-    public ImageBuild(String origin, List<BuildTarget> targets, BuildOptions options, Engines engines,
-            RegistryClient registry, Credentials credentials, BuildListener listener) {
+    public ImageBuild(String origin, List<BuildTarget> targets, BuildOptions options, BuildServices services) {
         this.origin = origin;
         this.targets = List.copyOf(targets);
         this.options = options;
-        this.engines = engines;
-        this.registry = registry;
-        this.credentials = credentials;
-        this.listener = listener;
+        this.engines = services.engines();
+        this.registry = services.registry();
+        this.credentials = services.credentials();
+        this.listener = services.listener();
     }
 
     /** Plans, then runs the plan. */

@@ -8,7 +8,6 @@ import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code grocker compile}: the application and its dependencies as checksummed wheels. */
@@ -17,29 +16,19 @@ import picocli.CommandLine.Option;
                 + "compiler image (the base plus the build dependencies). Writes DIR/<os>-<arch>/*.whl and "
                 + "DIR/wheelhouse.json with the sha256 of every wheel. Index credentials come from the environment "
                 + "or a file and reach only the compiler container."})
-final class CompileCommand extends Subcommand {
-    @Mixin
-    SpecOptions.App spec;
-
+final class CompileCommand extends BuildingCommand.OnApp {
     @Option(names = "--output", paramLabel = "DIR", defaultValue = "wheels",
             description = "Where the wheelhouse goes (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Mixin
-    CommonOptions options;
-
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = env();
-        AppSpec app = spec.load(env);
-        options.platforms();
+        AppSpec app = load();
         long start = System.nanoTime();
-        CompileBuild.Result result = Session.with(options, env, out(), s -> new CompileBuild(app, output,
-                Session.buildOptions(options, options.platforms(), false, Map.of()), s.engines, s.registry, env,
-                WheelCache.fromEnvironment(env), s.listener).run());
-        if (options.outputJson != null) {
-            Session.writeJson(options.outputJson, result);
-        }
+        CompileBuild.Result result = Session.with(options, verbose, env, out(), s -> new CompileBuild(app, output,
+                Session.buildOptions(options, options.platforms(), false, Map.of()), s, env, WheelCache.fromEnvironment(env)).run());
+        writeResult(result);
         out().printf("done in %.1fs: %s%n", Summary.seconds(start), result.manifest().requirement());
         result.manifest().platforms().forEach((platform, wheels) -> {
             long built = wheels.wheels().stream().filter(w -> w.source() == Wheelhouse.Source.BUILT).count();

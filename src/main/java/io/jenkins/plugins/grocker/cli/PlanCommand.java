@@ -7,27 +7,16 @@ import io.jenkins.plugins.grocker.spec.HierarchySpec;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code grocker plan}: prints the graph and the decision for each image and platform. */
 @Command(name = "plan",
         description = {"Prints the image graph and, for each image and platform, whether 'grocker base' would "
                 + "build or reuse it, and why. Builds, pushes and tags nothing."})
-final class PlanCommand extends Subcommand {
-    @Mixin
-    SpecOptions.Hierarchy spec;
-
-    @Mixin
-    PushOption push;
-
-    @Mixin
-    CommonOptions options;
-
+final class PlanCommand extends BuildingCommand.OnHierarchy {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
-        HierarchySpec hierarchy = spec.load(env());
-        options.platforms();
+        HierarchySpec hierarchy = load();
         BuildGraph graph = BuildGraph.of(hierarchy);
         out.println("graph:");
         graph.edges().forEach(line -> out.println("  " + line));
@@ -35,14 +24,12 @@ final class PlanCommand extends Subcommand {
         for (int i = 0; i < levels.size(); i++) {
             out.println("  level " + i + ": " + String.join(", ", levels.get(i)));
         }
-        BuildPlan plan = Session.with(options, env(), out, s -> BaseCommand.build(hierarchy, push.push, options, s).plan());
+        BuildPlan plan = Session.with(options, verbose, env(), out, s -> BaseCommand.build(hierarchy, push.push, options, s).plan());
         out.println("plan:");
         for (Decision d : plan.all()) {
             out.println("  " + d.target().name() + " " + d.platform() + ": " + d.status() + " (" + d.reason() + ")");
         }
-        if (options.outputJson != null) {
-            Session.writeJson(options.outputJson, plan.toResult());
-        }
+        writeResult(plan.toResult());
         return 0;
     }
 }

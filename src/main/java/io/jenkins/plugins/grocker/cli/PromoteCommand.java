@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,7 +29,7 @@ import picocli.CommandLine.Parameters;
                 + "its digest: blobs are mounted inside a registry and streamed across registries, child manifests "
                 + "and the index are put by digest, the tags last. An existing tag that points elsewhere, and any "
                 + "release tag, moves only with --force. Writes an audit record."})
-final class PromoteCommand extends Subcommand implements GrockerCommand.RegistryCommand {
+final class PromoteCommand extends TaggingCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "The source: registry/repository:tag or @sha256:digest.")
     String source;
 
@@ -38,9 +37,6 @@ final class PromoteCommand extends Subcommand implements GrockerCommand.Registry
             description = "A target: registry/repository[:tag]. Without a tag: the --tag tags, else the source's tag, "
                     + "else by digest only.")
     List<String> targets = new ArrayList<>();
-
-    @Mixin
-    TagOptions tagOptions;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH",
             description = "Check that the source has this platform (repeatable). An index is only promoted whole.")
@@ -53,9 +49,6 @@ final class PromoteCommand extends Subcommand implements GrockerCommand.Registry
     @Option(names = "--audit", paramLabel = "FILE",
             description = "Where the audit record goes (default: promotion-<UTC timestamp>.json in the current directory).")
     Path audit;
-
-    @Mixin
-    RegistryOptions registryOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -98,11 +91,9 @@ final class PromoteCommand extends Subcommand implements GrockerCommand.Registry
                 dryRun ? null : auditFile, PromotionRequest.who(env), PromotionRequest.build(env));
         RegistryClient client = registryOptions.client(env);
         long start = System.nanoTime();
-        PromotionRecord record = new Promoter(client, new ConsoleReporter(out, registryOptions.verbose), registryOptions.jobs, clock)
+        PromotionRecord record = new Promoter(client, new ConsoleReporter(out, verbose), registryOptions.jobs, clock)
                 .promote(request);
-        if (registryOptions.outputJson != null) {
-            Session.writeJson(registryOptions.outputJson, record);
-        }
+        writeResult(record);
         if (!dryRun) {
             out.printf("done in %.1fs: %s, %d bytes through the client (%d in, %d out); audit: %s%n",
                     (System.nanoTime() - start) / 1e9, record.source().digest(), client.bytesRead() + client.bytesWritten(),

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code grocker publish --result F --tag T}: tags what a result file describes, without building. */
@@ -17,18 +16,12 @@ import picocli.CommandLine.Option;
         description = {"Tags the images a result file describes (the --output-json of 'grocker base' or 'grocker runner'), "
                 + "without building: checks that every index and all its children are in the registry, then writes the "
                 + "tags, last. Release tags (see --protect) move only with --force."})
-final class PublishCommand extends Subcommand implements GrockerCommand.RegistryCommand {
+final class PublishCommand extends TaggingCommand {
     @Option(names = "--result", required = true, paramLabel = "FILE", description = "The result file (JSON).")
     Path result;
 
     @Option(names = "--dry-run", description = "Check and print what would be tagged; change nothing.")
     boolean dryRun;
-
-    @Mixin
-    TagOptions tagOptions;
-
-    @Mixin
-    RegistryOptions registryOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -40,11 +33,9 @@ final class PublishCommand extends Subcommand implements GrockerCommand.Registry
         }
         List<ImageReference> images = Publisher.read(result);
         TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, false);
-        List<Publisher.Tagged> tagged = new Publisher(registryOptions.client(env), new ConsoleReporter(out, registryOptions.verbose))
+        List<Publisher.Tagged> tagged = new Publisher(registryOptions.client(env), new ConsoleReporter(out, verbose))
                 .publish(images, tags, guard, dryRun);
-        if (registryOptions.outputJson != null) {
-            Session.writeJson(registryOptions.outputJson, Map.of("dryRun", dryRun, "tags", tagged));
-        }
+        writeResult(Map.of("dryRun", dryRun, "tags", tagged));
         out.flush();
         return 0;
     }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Registry connection options and the result file: shared by promote and publish. */
+/** Registry connection options: shared by promote and publish. */
 final class RegistryOptions {
     @Option(names = "--ca-file", paramLabel = "FILE",
             description = "PEM CA certificates to trust for https registries (default: GROCKER_REGISTRY_CA_FILE; "
@@ -20,11 +20,7 @@ final class RegistryOptions {
             description = "Blob transfers at the same time (default: ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--output-json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
-    Path outputJson;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show stack traces.")
-    boolean verbose;
 
     RegistryClient client(Map<String, String> env) throws GrockerException {
         if (jobs < 1 || jobs > 64) {

@@ -16,10 +16,7 @@ import picocli.CommandLine.Option;
                 + "every wheel against wheelhouse.json, installs them into a virtual environment in a throwaway "
                 + "stage and copies only that environment onto the base plus the run dependencies. Pushes one image "
                 + "per platform, then the index, then the tags."})
-final class RunnerCommand extends Subcommand {
-    @Mixin
-    SpecOptions.App spec;
-
+final class RunnerCommand extends BuildingCommand.OnApp {
     @Option(names = "--wheels", paramLabel = "DIR", defaultValue = "wheels",
             description = "The wheelhouse made by 'grocker compile' (default: ${DEFAULT-VALUE}).")
     Path wheels;
@@ -27,21 +24,14 @@ final class RunnerCommand extends Subcommand {
     @Mixin
     PushOption push;
 
-    @Mixin
-    CommonOptions options;
-
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = env();
-        AppSpec app = spec.load(env);
-        options.platforms();
+        AppSpec app = load();
         long start = System.nanoTime();
-        BuildResult result = Session.with(options, env, out(), s -> new RunnerBuild(app, wheels,
-                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null)),
-                s.engines, s.registry, s.credentials, s.listener).run());
-        if (options.outputJson != null) {
-            Session.writeJson(options.outputJson, result);
-        }
+        BuildResult result = Session.with(options, verbose, env, out(), s -> RunnerBuild.of(app, wheels,
+                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null)), s).run());
+        writeResult(result);
         Summary.builds(out(), start, result);
         return 0;
     }

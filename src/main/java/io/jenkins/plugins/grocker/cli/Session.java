@@ -2,8 +2,8 @@ package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.JsonFile;
-import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.build.BuildOptions;
+import io.jenkins.plugins.grocker.build.BuildServices;
 import io.jenkins.plugins.grocker.build.Engines;
 import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
@@ -20,23 +20,13 @@ import java.util.Map;
 
 /** Turns options into engine objects: connects to Docker and the registries, and renders events. */
 final class Session {
-    final Engines engines;
-    final RegistryClient registry;
-    final Credentials credentials;
-    final BuildListener listener;
-
-    private Session(Engines engines, RegistryClient registry, Credentials credentials, BuildListener listener) {
-        this.engines = engines;
-        this.registry = registry;
-        this.credentials = credentials;
-        this.listener = listener;
-    }
+    private Session() {}
 
     interface Work<T> {
-        T run(Session session) throws GrockerException;
+        T run(BuildServices services) throws GrockerException;
     }
 
-    static <T> T with(CommonOptions options, Map<String, String> env, PrintWriter out, Work<T> work) throws GrockerException {
+    static <T> T with(CommonOptions options, boolean verbose, Map<String, String> env, PrintWriter out, Work<T> work) throws GrockerException {
         options.check();
         String host = options.dockerHost != null ? options.dockerHost : env.get("DOCKER_HOST");
         List<DockerEngine> opened = new ArrayList<>();
@@ -56,8 +46,8 @@ final class Session {
                     perPlatform.put(e.getKey(), engine);
                 }
             }
-            return work.run(new Session(new Engines(main, perPlatform), RegistryClient.create(env),
-                    Credentials.fromEnvironment(env), new ConsoleReporter(out, options.verbose)));
+            return work.run(new BuildServices(new Engines(main, perPlatform), RegistryClient.create(env),
+                    Credentials.fromEnvironment(env), new ConsoleReporter(out, verbose)));
         } finally {
             opened.forEach(DockerEngine::close);
         }
@@ -67,8 +57,4 @@ final class Session {
         return new BuildOptions(platforms, push, options.network, options.jobs, labels);
     }
 
-    /** Writes the result file of {@code --output-json} (atomically). */
-    static void writeJson(Path file, Object value) throws GrockerException {
-        JsonFile.write(file, value, "--output-json");
-    }
 }

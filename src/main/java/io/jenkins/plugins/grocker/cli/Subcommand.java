@@ -1,6 +1,9 @@
 package io.jenkins.plugins.grocker.cli;
 
+import io.jenkins.plugins.grocker.GrockerException;
+import io.jenkins.plugins.grocker.JsonFile;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +19,12 @@ abstract class Subcommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
+    @Option(names = "--output-json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
+    Path outputJson;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the Docker output of builds and containers, and stack traces.")
+    boolean verbose;
+
     @ParentCommand
     GrockerCommand parent;
 
@@ -25,6 +34,13 @@ abstract class Subcommand implements Callable<Integer> {
     /** The environment the command line was given. */
     final Map<String, String> env() {
         return parent.env;
+    }
+
+    /** Writes the result to {@code --output-json} (atomically), when given. */
+    final void writeResult(Object result) throws GrockerException {
+        if (outputJson != null) {
+            JsonFile.write(outputJson, result, "--output-json");
+        }
     }
 
     /** Where the command prints. */

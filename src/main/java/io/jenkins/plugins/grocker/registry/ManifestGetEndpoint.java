@@ -10,32 +10,14 @@ import io.jenkins.plugins.grocker.image.ImageReference;
  * must hash to the {@code Docker-Content-Digest} header and, when asked for by digest, to that digest. 404 is
  * an error naming the reference.
  */
-final class ManifestGetEndpoint extends Endpoint<Manifest> {
-    private final String reference;
-
+final class ManifestGetEndpoint extends ManifestReadEndpoint<Manifest> {
     ManifestGetEndpoint(ImageReference ref) {
-        super(ref.registry(), ref.repository());
-        this.reference = ref.reference();
+        super(ref);
     }
 
     @Override
     String method() {
         return "GET";
-    }
-
-    @Override
-    String path() {
-        return "/v2/" + repository() + "/manifests/" + reference;
-    }
-
-    @Override
-    String accept() {
-        return MediaTypes.ACCEPT_ALL;
-    }
-
-    @Override
-    String subject() {
-        return subject(repository(), reference);
     }
 
     @Override
@@ -53,7 +35,7 @@ final class ManifestGetEndpoint extends Endpoint<Manifest> {
             throw new RegistryException("registry " + registry() + " sent a manifest for " + subject() + " whose content ("
                     + actual + ") does not match its Docker-Content-Digest " + announced + "; refusing it");
         }
-        if (Digest.isValid(reference) && !reference.equals(actual.toString())) {
+        if (Digest.isValid(reference()) && !reference().equals(actual.toString())) {
             throw new RegistryException("registry " + registry() + " sent a manifest for " + subject()
                     + " whose content has digest " + actual + "; refusing it");
         }

@@ -9,35 +9,17 @@ import java.util.Optional;
  * {@code HEAD /v2/<repo>/manifests/<reference>}: the descriptor of a manifest without its body; empty on 404.
  * A descriptor without digest header comes back with a null digest, for the caller to fetch the manifest.
  */
-final class ManifestHeadEndpoint extends Endpoint<Optional<ManifestHeadEndpoint.Head>> {
+final class ManifestHeadEndpoint extends ManifestReadEndpoint<Optional<ManifestHeadEndpoint.Head>> {
     /** What the headers said; {@code digest} may be null. */
     record Head(String mediaType, Digest digest, long size) {}
 
-    private final String reference;
-
     ManifestHeadEndpoint(ImageReference ref) {
-        super(ref.registry(), ref.repository());
-        this.reference = ref.reference();
+        super(ref);
     }
 
     @Override
     String method() {
         return "HEAD";
-    }
-
-    @Override
-    String path() {
-        return "/v2/" + repository() + "/manifests/" + reference;
-    }
-
-    @Override
-    String accept() {
-        return MediaTypes.ACCEPT_ALL;
-    }
-
-    @Override
-    String subject() {
-        return subject(repository(), reference);
     }
 
     @Override
@@ -53,7 +35,7 @@ final class ManifestHeadEndpoint extends Endpoint<Optional<ManifestHeadEndpoint.
             throw new RegistryException("registry " + registry() + " answered HEAD " + subject()
                     + " with an unsupported digest '" + digest + "' (only sha256 is supported)");
         }
-        if (digest != null && Digest.isValid(reference) && !digest.equals(reference)) {
+        if (digest != null && Digest.isValid(reference()) && !digest.equals(reference())) {
             throw new RegistryException("registry " + registry() + " answered HEAD " + subject() + " with digest " + digest);
         }
         long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);

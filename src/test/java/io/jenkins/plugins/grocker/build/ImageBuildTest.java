@@ -85,9 +85,10 @@ class ImageBuildTest {
         return new SpecLoader(Map.of()).load(file);
     }
 
-    private BaseBuild build(HierarchySpec spec, Engines engines, boolean push, int jobs, List<BuildEvent> events) {
-        return new BaseBuild(spec, new BuildOptions(List.of(), push, "host", jobs, Map.of()), engines, client,
-                Credentials.none(), events::add);
+    private ImageBuild build(HierarchySpec spec, Engines engines, boolean push, int jobs, List<BuildEvent> events)
+            throws Exception {
+        return BaseBuild.of(spec, new BuildOptions(List.of(), push, "host", jobs, Map.of()),
+                new BuildServices(engines, client, Credentials.none(), events::add));
     }
 
     private BuildResult run(HierarchySpec spec) throws Exception {

@@ -68,7 +68,7 @@ class PromoterTest {
 
         PromotionRecord record = promote(List.of(ref(a, "release/app:1.0"), ref(a, "release/app:stable")), false);
 
-        assertThat(record.outcome()).isEqualTo("promoted");
+        assertThat(record.outcome()).isEqualTo(PromotionRecord.Outcome.PROMOTED);
         assertThat(a.digestOf("release/app", "1.0")).contains(image.digest().toString());
         assertThat(a.digestOf("release/app", "stable")).contains(image.digest().toString());
         assertThat(a.mounts).hasSize(image.blobs().size()).allMatch(m -> m.startsWith("release/app@") && m.endsWith(" from team/app"));
@@ -88,7 +88,7 @@ class PromoterTest {
     void acrossRegistriesBlobsAreStreamedAndTheDigestIsKept() throws Exception {
         PromotionRecord record = promote(List.of(ref(b, "prod/app:1.0")), false);
 
-        assertThat(record.outcome()).isEqualTo("promoted");
+        assertThat(record.outcome()).isEqualTo(PromotionRecord.Outcome.PROMOTED);
         assertThat(b.digestOf("prod/app", "1.0")).contains(image.digest().toString());
         assertThat(b.mounts).isEmpty();
         assertThat(record.blobs().copied()).isEqualTo(image.blobs().size());

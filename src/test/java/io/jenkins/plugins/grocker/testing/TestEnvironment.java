@@ -2,9 +2,11 @@ package io.jenkins.plugins.grocker.testing;
 
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.build.BaseBuild;
+import io.jenkins.plugins.grocker.build.ImageBuild;
 import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.build.BuildServices;
 import io.jenkins.plugins.grocker.cli.GrockerCommand;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
@@ -129,9 +131,9 @@ public final class TestEnvironment {
 
     private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan) throws Exception {
         List<BuildEvent> events = Collections.synchronizedList(new ArrayList<>());
-        BaseBuild build = new BaseBuild(new SpecLoader(env(Map.of())).load(spec),
-                new BuildOptions(platforms, push, "host", 2, Map.of()), engine, registryClient, Credentials.none(),
-                events::add);
+        ImageBuild build = BaseBuild.of(new SpecLoader(env(Map.of())).load(spec),
+                new BuildOptions(platforms, push, "host", 2, Map.of()),
+                BuildServices.of(engine, registryClient, Credentials.none(), events::add));
         BuildResult result = plan ? build.plan().toResult() : build.run();
         return new Run(result, List.copyOf(events));
     }

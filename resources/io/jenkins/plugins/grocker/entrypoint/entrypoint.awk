@@ -370,7 +370,8 @@ function add_missing(missing, name) {
 
 # Quotes a word for display the way a POSIX shell would read it back.
 function shell_quote(w) {
-    if (w != "" && w ~ /^[A-Za-z0-9@%+=:,.\/_-]+$/) return w
+    # $ and braces stay bare: a reference is shown as the reference it is
+    if (w != "" && w ~ /^[A-Za-z0-9@%+=:,.\/_${}-]+$/) return w
     gsub(/'/, "'\"'\"'", w)
     return "'" w "'"
 }

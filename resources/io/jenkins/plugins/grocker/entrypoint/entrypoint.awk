@@ -428,17 +428,23 @@ function check_www(run) {
     if (run !~ /^\/[A-Za-z0-9._\/-]+$/) fail("www: the run directory " run " has characters nginx cannot take (set TMPDIR)", 78)
 }
 
-# The port: GROCKER_WWW_PORT when set (a deployment's choice), else www-port.
-function www_port(    p) {
-    p = ENVIRON["GROCKER_WWW_PORT"]
+# Where nginx listens: GROCKER_WWW_LISTEN when set (a deployment's choice: PORT, or ADDRESS:PORT with
+# an IPv4 address or a bracketed IPv6 one), else the configured www-port on every address.
+function www_listen(    p, port) {
+    p = ENVIRON["GROCKER_WWW_LISTEN"]
     if (p == "") return WWW["port"]
-    if (!is_int(p, 1, 65535)) fail("www: GROCKER_WWW_PORT is not a port number", 78)
-    return p + 0
+    port = p
+    if (p ~ /^([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|\[[0-9A-Fa-f:.]+\]):[0-9]+$/) {
+        match(p, /:[0-9]+$/)
+        port = substr(p, RSTART + 1)
+    }
+    if (!is_int(port, 1, 65535)) fail("www: GROCKER_WWW_LISTEN must be PORT or ADDRESS:PORT", 78)
+    return p
 }
 
-function nginx_conf(run,    i, port) {
+function nginx_conf(run,    i, listen) {
     check_www(run)
-    port = www_port()
+    listen = www_listen()
     printf "# Written by grocker-entrypoint at start: nginx in front of %s.\n", WWW["server"]
     printf "daemon off;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log stderr warn;\n", run
     printf "events {\n    worker_connections 1024;\n}\n"
@@ -446,8 +452,10 @@ function nginx_conf(run,    i, port) {
     printf "    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
     printf "    access_log /dev/stdout;\n    server_tokens off;\n    sendfile on;\n"
     printf "    client_max_body_size %s;\n", WWW["max_body"]
+    # every temporary directory nginx knows, so that nothing outside the run directory needs writing
     printf "    client_body_temp_path %s/client_body;\n    proxy_temp_path %s/proxy;\n    uwsgi_temp_path %s/uwsgi;\n", run, run, run
-    printf "    server {\n        listen %d;\n", port
+    printf "    fastcgi_temp_path %s/fastcgi;\n    scgi_temp_path %s/scgi;\n", run, run
+    printf "    server {\n        listen %s;\n", listen
     for (i = 1; i <= NSTATIC; i++)
         printf "        location %s {\n            alias %s/;\n        }\n", STATIC_URL[i], STATIC_DIR[i]
     if (WWW["media_url"] != "") {
@@ -474,7 +482,7 @@ function www_argv(run, stop_timeout,    venv, s, grace) {
     if (grace < 1) grace = 1
     if (WWW["server"] == "uwsgi") {
         s = "uwsgi" US "--plugin" US "python3" US "--master" US "--need-app" US "--die-on-term" US "--no-orphans" US \
-            "--strict" US "--socket" US run "/app.sock" US "--chmod-socket" US "600" US \
+            "--strict" US "--socket" US run "/app.sock" US "--chmod-socket=600" US \
             "--processes" US WWW["workers"] US "--threads" US WWW["threads"] US \
             "--module" US WWW["app"] US "--reload-mercy" US grace US "--worker-reload-mercy" US grace US
         # like gunicorn, which puts its working directory on sys.path

@@ -84,7 +84,9 @@ public final class DockerfileRenderer {
         Set<String> packages = new LinkedHashSet<>();
         if (python != null && "apt".equals(python.interpreter())) {
             packages.add("python3");
-            packages.add("python3-venv");
+            if (python.withPip()) {
+                packages.add("python3-venv");
+            }
         }
         if (!image.locales().isEmpty()) {
             packages.add("locales");
@@ -107,9 +109,13 @@ public final class DockerfileRenderer {
             v.put("user", words(List.of(u.name(), Long.toString(u.uid()), Long.toString(u.gid()), u.sudo() ? "yes" : "no")));
         }
         if (python != null && python.venv() != null) {
-            v.put("venv", words(List.of(python.venv(), owner,
+            List<String> venvArgs = new ArrayList<>(List.of(python.venv(), owner,
                     Boolean.TRUE.equals(python.systemSitePackages()) ? "yes" : "no",
-                    python.version() == null ? "-" : python.version())));
+                    python.version() == null ? "-" : python.version()));
+            if (!python.withPip()) {
+                venvArgs.add("no");
+            }
+            v.put("venv", words(venvArgs));
             v.put("venvPath", python.venv());
         }
         if (python != null && !python.packages().isEmpty()) {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param findLinks directories (inside the image) or URLs searched for wheels and sdists
  * @param indexUrl a PEP 503 index, or null for none
  * @param extraIndexUrls more indexes
+ * @param pip whether the venv this image makes has pip; null for yes. {@code false} makes a runtime venv: no pip in
+ *     it, and {@code interpreter: apt} installs {@code python3} without {@code python3-venv}, so the image holds no
+ *     wheel file (Debian's python3-venv brings pip's and setuptools' wheels)
  */
 public record PythonSpec(
         String interpreter,
@@ -26,12 +29,18 @@ public record PythonSpec(
         List<String> findLinks,
         String indexUrl,
         List<String> extraIndexUrls,
-        List<String> trustedHosts) {
+        List<String> trustedHosts,
+        Boolean pip) {
     public PythonSpec {
         packages = List.copyOf(packages);
         findLinks = List.copyOf(findLinks);
         extraIndexUrls = List.copyOf(extraIndexUrls);
         trustedHosts = List.copyOf(trustedHosts);
+    }
+
+    /** False only for {@code pip: false}. */
+    public boolean withPip() {
+        return !Boolean.FALSE.equals(pip);
     }
 
     /** True when pip may only use find-links (no index at all). */
@@ -56,6 +65,7 @@ public record PythonSpec(
         b.indexUrl = indexUrl;
         b.extraIndexUrls = extraIndexUrls;
         b.trustedHosts = trustedHosts;
+        b.pip = pip;
         return b;
     }
 
@@ -70,8 +80,14 @@ public record PythonSpec(
         private String indexUrl;
         private List<String> extraIndexUrls = List.of();
         private List<String> trustedHosts = List.of();
+        private Boolean pip;
 
         private Builder() {}
+
+        public Builder pip(Boolean value) {
+            this.pip = value;
+            return this;
+        }
 
         public Builder interpreter(String value) {
             this.interpreter = value;
@@ -119,7 +135,8 @@ public record PythonSpec(
         }
 
         public PythonSpec build() {
-            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls, trustedHosts);
+            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls, trustedHosts,
+                    pip);
         }
     }
 }

@@ -25,7 +25,7 @@ public final class SpecLoader {
             "packages", "user", "workdir", "env", "dirs", "ports", "healthcheck", "labels", "tags", "platforms",
             "files", "rootfs", "cmd");
     static final List<String> PYTHON_FIELDS = List.of("interpreter", "version", "venv", "systemSitePackages",
-            "packages", "findLinks", "indexUrl", "extraIndexUrls", "trustedHosts");
+            "packages", "findLinks", "indexUrl", "extraIndexUrls", "trustedHosts", "pip");
 
     private static final Pattern IMAGE_NAME = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}_[A-Z]{2}(?:\\.[A-Za-z0-9-]+)?(?:@[a-z]+)?|C\\.UTF-8");
@@ -230,12 +230,19 @@ public final class SpecLoader {
         if (venv == null && (interpreter != null || site != null)) {
             throw at.at("venv").error("is required with 'interpreter' or 'systemSitePackages' (the path of the virtual environment)");
         }
+        Boolean pip = r.optionalBoolean(node, "pip", at);
+        if (pip != null && venv == null) {
+            throw at.at("pip").error("says whether the venv this image makes has pip: it needs 'venv'");
+        }
         List<String> packages = r.stringList(node, "packages", at);
         for (int i = 0; i < packages.size(); i++) {
             String p = packages.get(i);
             if (p.isBlank() || p.startsWith("-")) {
                 throw at.at("packages").index(i).error("'" + p + "' is not a requirement (options are not allowed here)");
             }
+        }
+        if (Boolean.FALSE.equals(pip) && !packages.isEmpty()) {
+            throw at.at("packages").error("need pip, and 'pip' is false: install them in a child image (which adds pip to the venv)");
         }
         return PythonSpec.builder()
                 .interpreter(interpreter)
@@ -247,6 +254,7 @@ public final class SpecLoader {
                 .indexUrl(r.optionalString(node, "indexUrl", at))
                 .extraIndexUrls(r.stringList(node, "extraIndexUrls", at))
                 .trustedHosts(r.stringList(node, "trustedHosts", at))
+                .pip(pip)
                 .build();
     }
 

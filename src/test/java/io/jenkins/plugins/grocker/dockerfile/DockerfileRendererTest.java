@@ -132,4 +132,24 @@ class DockerfileRendererTest {
         assertThat(t.render(Map.of("x", "1", "y", false))).isEqualTo("a\nx=1\nend\n");
         assertThat(t.render(Map.of("x", "", "y", true))).isEqualTo("a\ny\nend\n");
     }
+
+    @Test
+    void aRuntimeVenvWithoutPipLeavesOutPython3VenvAndItsWheels() throws Exception {
+        HierarchySpec spec = spec("""
+                registry: r:5000/fc
+                images:
+                  - name: flowcore
+                    from: debian
+                    python: {interpreter: apt, venv: /code/venv, pip: false}
+                  - name: flowcore-dev
+                    parent: flowcore
+                    packages: [python3-venv, python3-wheel-whl]
+                    python: {findLinks: [/usr/share/python-wheels], packages: [wheel]}
+                """);
+        String runtime = new DockerfileRenderer().render(spec, spec.images().get(0), Platform.LINUX_AMD64, FROM).dockerfile();
+        assertThat(runtime).contains("RUN [\"/usr/local/lib/grocker/apt-install\", \"python3\"]\n")
+                .contains("RUN [\"/usr/local/lib/grocker/make-venv\", \"/code/venv\", \"-\", \"no\", \"-\", \"no\"]");
+        String dev = new DockerfileRenderer().render(spec, spec.images().get(1), Platform.LINUX_AMD64, FROM).dockerfile();
+        assertThat(dev).contains("RUN [\"/usr/local/lib/grocker/pip-install\", \"/code/venv\", \"-\", \"--no-index\"");
+    }
 }

@@ -221,4 +221,13 @@ class SpecLoaderTest {
         assertThat(errorOf("registry: r:5000\nimages: []\n")).contains("field 'images'");
         assertThat(errorOf("registry: \"not a registry!\"\nimages: [{name: a, from: debian}]\n")).contains("field 'registry'");
     }
+
+    @Test
+    void aVenvWithoutPipCannotTakePackages() throws Exception {
+        HierarchySpec spec = load("registry: r:5000\nimages:\n  - {name: a, from: debian, python: {interpreter: apt, venv: /v, pip: false}}\n");
+        assertThat(spec.images().get(0).python().withPip()).isFalse();
+        assertThat(errorOf("registry: r:5000\nimages:\n  - {name: a, from: debian, python: {venv: /v, pip: false, findLinks: [/w],"
+                + " packages: [wheel]}}\n")).contains("field 'python.packages'").contains("'pip' is false");
+        assertThat(errorOf("registry: r:5000\nimages:\n  - {name: a, from: debian, python: {pip: false}}\n")).contains("field 'python.pip'");
+    }
 }

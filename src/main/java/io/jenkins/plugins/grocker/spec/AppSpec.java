@@ -13,12 +13,19 @@ import java.util.Map;
  * {@code requirement} (from an index) and {@code source} (a local wheel, sdist or source directory) is set.
  * Immutable.
  *
- * @param base the image both the compiler and the runner start from
+ * @param base the image the runner starts from (and the compiler, unless {@code buildBase} is given)
+ * @param buildBase the image the compiler starts from when it is not {@code base} (a development image with
+ *     compilers, built on the runtime image), or null
  * @param image the runner's repository ({@code host/path/name})
  * @param buildDependencies Debian packages for the compiler only
  * @param runDependencies Debian packages for the runner
  * @param constraints a pip constraints file applied to every pip call, or null
- * @param venv where the runner's virtual environment goes
+ * @param venv where the runner's virtual environment goes, or {@value #INHERIT_VENV} for the base's own
+ * @param www the Grocker {@code www} service (nginx in front of uwsgi or gunicorn), or null
+ * @param cron the jobs of the {@code cron} service; empty for no cron service
+ * @param scripts the {@code ops} service's scripts directory, or null for no ops service
+ * @param media the media directory (a volume owned by the user, served through X-Accel-Redirect), or null
+ * @param config the configuration directory (created, owned by the user; templates go there by default)
  */
 public record AppSpec(
         Path file,
@@ -26,6 +33,7 @@ public record AppSpec(
         Path source,
         List<String> extras,
         ImageReference base,
+        ImageReference buildBase,
         ImageReference image,
         List<Platform> platforms,
         List<String> buildDependencies,
@@ -41,8 +49,16 @@ public record AppSpec(
         List<String> volumes,
         HealthcheckSpec healthcheck,
         Map<String, String> labels,
-        List<String> tags) {
+        List<String> tags,
+        WwwSpec www,
+        List<CronJob> cron,
+        ScriptsSpec scripts,
+        String media,
+        String config) {
     public static final String DEFAULT_VENV = "/opt/app/venv";
+    /** {@code venv: inherit}: the wheels go into the base image's own virtual environment (its {@code VIRTUAL_ENV}). */
+    public static final String INHERIT_VENV = "inherit";
+    public static final String DEFAULT_CONFIG = "/config";
 
     public AppSpec {
         extras = List.copyOf(extras);
@@ -54,6 +70,17 @@ public record AppSpec(
         volumes = List.copyOf(volumes);
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         tags = List.copyOf(tags);
+        cron = List.copyOf(cron);
+    }
+
+    /** The compiler's base: {@code buildBase}, else {@code base}. */
+    public ImageReference compilerBase() {
+        return buildBase != null ? buildBase : base;
+    }
+
+    /** True when the wheels go into the base image's own virtual environment ({@code venv: inherit}). */
+    public boolean inheritsVenv() {
+        return INHERIT_VENV.equals(venv);
     }
 
     /** What {@code app:} said, for messages and keys: the requirement or the source path. */
@@ -74,6 +101,7 @@ public record AppSpec(
         b.source = source;
         b.extras = extras;
         b.base = base;
+        b.buildBase = buildBase;
         b.image = image;
         b.platforms = platforms;
         b.buildDependencies = buildDependencies;
@@ -90,6 +118,11 @@ public record AppSpec(
         b.healthcheck = healthcheck;
         b.labels = labels;
         b.tags = tags;
+        b.www = www;
+        b.cron = cron;
+        b.scripts = scripts;
+        b.media = media;
+        b.config = config;
         return b;
     }
 
@@ -100,6 +133,7 @@ public record AppSpec(
         private Path source;
         private List<String> extras = List.of();
         private ImageReference base;
+        private ImageReference buildBase;
         private ImageReference image;
         private List<Platform> platforms = List.of();
         private List<String> buildDependencies = List.of();
@@ -116,6 +150,11 @@ public record AppSpec(
         private HealthcheckSpec healthcheck;
         private Map<String, String> labels = Map.of();
         private List<String> tags = List.of();
+        private WwwSpec www;
+        private List<CronJob> cron = List.of();
+        private ScriptsSpec scripts;
+        private String media;
+        private String config;
 
         private Builder() {}
 
@@ -141,6 +180,36 @@ public record AppSpec(
 
         public Builder base(ImageReference value) {
             this.base = value;
+            return this;
+        }
+
+        public Builder buildBase(ImageReference value) {
+            this.buildBase = value;
+            return this;
+        }
+
+        public Builder www(WwwSpec value) {
+            this.www = value;
+            return this;
+        }
+
+        public Builder cron(List<CronJob> value) {
+            this.cron = value;
+            return this;
+        }
+
+        public Builder scripts(ScriptsSpec value) {
+            this.scripts = value;
+            return this;
+        }
+
+        public Builder media(String value) {
+            this.media = value;
+            return this;
+        }
+
+        public Builder config(String value) {
+            this.config = value;
             return this;
         }
 
@@ -225,7 +294,9 @@ public record AppSpec(
         }
 
         public AppSpec build() {
-            return new AppSpec(file, requirement, source, extras, base, image, platforms, buildDependencies, runDependencies, index, constraints, entrypoint, venv, user, workdir, env, ports, volumes, healthcheck, labels, tags);
+            return new AppSpec(file, requirement, source, extras, base, buildBase, image, platforms, buildDependencies,
+                    runDependencies, index, constraints, entrypoint, venv, user, workdir, env, ports, volumes, healthcheck, labels,
+                    tags, www, cron, scripts, media, config);
         }
     }
 }

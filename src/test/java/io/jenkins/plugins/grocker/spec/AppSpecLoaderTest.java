@@ -116,4 +116,61 @@ class AppSpecLoaderTest {
         assertThat(AppRequirement.parse(" Navigator_API [ locale ] == 2.3.1 ").toString()).isEqualTo("Navigator_API[locale]==2.3.1");
         assertThatThrownBy(() -> AppRequirement.parse("a b==1")).isInstanceOf(InputException.class);
     }
+
+    @Test
+    void extrasOfALocalSourceGoInBracketsOrInTheExtrasField() throws Exception {
+        Files.createDirectories(dir.resolve("src"));
+        AppSpec brackets = load(HEAD + "app: \"./src[fancy, web]\"\n");
+        assertThat(brackets.source()).isEqualTo(dir.resolve("src"));
+        assertThat(brackets.extras()).containsExactly("fancy", "web");
+        assertThat(load(HEAD + "app: ./src\nextras: [fancy]\n").extras()).containsExactly("fancy");
+        assertThat(errorOf(HEAD + "app: \"./src[fancy]\"\nextras: [web]\n")).contains("field 'extras'").contains("once");
+        assertThat(errorOf(HEAD + "app: \"./src[no way]\"\n")).contains("field 'app'").contains("'no way' is not an extra name");
+        assertThat(errorOf(HEAD + "app: \"./nowhere[fancy]\"\n")).contains("field 'app'").contains("nowhere does not exist");
+    }
+
+    @Test
+    void grockerFields() throws Exception {
+        Files.createDirectories(dir.resolve("ops"));
+        Files.writeString(dir.resolve("ops/migrate"), "#!/bin/sh\n");
+        AppSpec app = load(HEAD + """
+                app: a==1
+                buildBase: 127.0.0.1:5000/flowcore/flowcore-dev:3.11
+                venv: inherit
+                www: {app: "a.wsgi:application", server: gunicorn, port: "5000", workers: 4, static: {/static/: /code/static}}
+                cron: [{schedule: "@hourly", command: "python -m a.tick"}]
+                scripts: {dir: /ops, files: [ops/migrate]}
+                media: /media
+                config: /etc/a
+                """);
+        assertThat(app.compilerBase().toString()).isEqualTo("127.0.0.1:5000/flowcore/flowcore-dev:3.11");
+        assertThat(app.base().toString()).isEqualTo("127.0.0.1:5000/flowcore/flowcore:3.11");
+        assertThat(app.inheritsVenv()).isTrue();
+        assertThat(app.www()).isEqualTo(new WwwSpec("gunicorn", "a.wsgi:application", 5000, 4, 1, Map.of("/static/", "/code/static"),
+                "/_media/", List.of(), null));
+        assertThat(app.cron()).containsExactly(new CronJob("@hourly", "python -m a.tick"));
+        assertThat(app.scripts()).isEqualTo(new ScriptsSpec("/ops", List.of(dir.resolve("ops/migrate"))));
+        assertThat(app.config()).isEqualTo("/etc/a");
+        assertThat(app.entrypoint().defaultService()).isEqualTo("www");
+        AppSpec plain = load(HEAD + "app: a==1\n");
+        assertThat(plain.compilerBase()).isEqualTo(plain.base());
+        assertThat(plain.config()).isEqualTo("/config");
+        assertThat(plain.www()).isNull();
+        assertThat(load(HEAD + "app: a==1\nscripts: /scripts\n").scripts()).isEqualTo(new ScriptsSpec("/scripts", List.of()));
+
+        assertThat(errorOf(HEAD + "app: a==1\nvenv: relative\n")).contains("field 'venv'");
+        assertThat(errorOf(HEAD + "app: a==1\nbuildBase: \"Not An Image\"\n")).contains("field 'buildBase'");
+        assertThat(errorOf(HEAD + "app: a==1\nwww: {server: apache, app: a:b}\n")).contains("field 'www.server'");
+        assertThat(errorOf(HEAD + "app: a==1\nwww: {port: 8080}\n")).contains("field 'www.app': is required");
+        assertThat(errorOf(HEAD + "app: a==1\nwww: {app: a:b, port: 70000}\n")).contains("field 'www.port'");
+        assertThat(errorOf(HEAD + "app: a==1\nwww: {app: a:b, mediaUrl: /_m/}\n")).contains("field 'www.mediaUrl'").contains("media");
+        assertThat(errorOf(HEAD + "app: a==1\nwww: {app: a:b, statc: {}}\n")).contains("did you mean 'static'?");
+        assertThat(errorOf(HEAD + "app: a==1\nwww: {app: a:b}\nentrypoint: {services: {www: [x]}}\n"))
+                .contains("field 'entrypoint.services.www'").contains("already the service of field 'www'");
+        assertThat(errorOf(HEAD + "app: a==1\ncron: [{schedule: \"* * * * *\"}]\n")).contains("field 'cron[0].command'");
+        assertThat(errorOf(HEAD + "app: a==1\ncron: {a: b}\n")).contains("field 'cron'");
+        assertThat(errorOf(HEAD + "app: a==1\nscripts: {files: [ops/missing]}\n")).contains("field 'scripts.files[0]'");
+        assertThat(errorOf(HEAD + "app: a==1\nmedia: media\n")).contains("field 'media'");
+        assertThat(errorOf(HEAD + "app: a==1\nentrypoint: {default: cron, services: {w: [x]}}\n")).contains("field 'entrypoint.default'");
+    }
 }

@@ -1,5 +1,5 @@
 # Rendered by Grocker Pipeline for {{app}} {{version}} on {{platform}}. Change the spec, not this file.
-# Stage 1 installs the wheels into a virtual environment; only that environment reaches the runner.
+# Stage 1 installs the wheels into {{venvWhat}}; only that environment reaches the runner.
 FROM {{from}} AS install
 USER root
 COPY grocker/install-wheels grocker/apt-install /usr/local/lib/grocker/
@@ -21,10 +21,13 @@ COPY entrypoint.conf {{fragment}}
 {{#templates}}
 COPY templates/ /etc/grocker/templates/
 {{/templates}}
-{{#dirs}}
+{{#scripts}}
+COPY scripts/ {{scripts}}/
+{{/scripts}}
 RUN ["/usr/local/lib/grocker/make-dirs", {{dirs}}]
-{{/dirs}}
+{{#ownVenv}}
 ENV VIRTUAL_ENV={{venv}} PATH={{venv}}/bin:$PATH
+{{/ownVenv}}
 {{#env}}
 ENV {{env}}
 {{/env}}

@@ -2,25 +2,29 @@ package io.jenkins.plugins.grocker.build;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.Parallel;
 import io.jenkins.plugins.grocker.dockerfile.DockerfileRenderer;
 import io.jenkins.plugins.grocker.dockerfile.RunnerRenderer;
 import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.spec.AppRequirement;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.spec.ImageSpec;
 import io.jenkins.plugins.grocker.spec.PythonSpec;
 import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * The images an application spec implies, as {@link BuildTarget}s: the compiler (base + build dependencies + pip
- * tooling, kept in the local engine) and the runner (rendered by {@link RunnerRenderer}).
+ * The images an application spec implies, as {@link BuildTarget}s: the compiler (its base + build dependencies + pip
+ * tooling, kept in the local engine) and the runner (rendered by {@link RunnerRenderer}), and the checks of their
+ * bases made before anything is built.
  */
 final class AppTargets {
     /** Where the compiler's own virtual environment (pip, setuptools, wheel) lives. */
@@ -28,21 +32,34 @@ final class AppTargets {
     /** Debian packages every compiler gets: venv support and the wheels pip builds sdists with. */
     static final List<String> COMPILER_PACKAGES =
             List.of("python3-venv", "python3-pip-whl", "python3-setuptools-whl", "python3-wheel-whl");
+    /**
+     * The compiler's name in its Dockerfile and labels. It is the same for every application, so that the compiler's
+     * key depends only on what goes into it (its base's digest, the build dependencies, the tooling): applications
+     * sharing those share the compiler and its dependency wheel cache.
+     */
+    static final String COMPILER = "compiler";
 
     private AppTargets() {}
 
-    /** The image both the compiler and the runner start from. */
+    /** The image the runner starts from. */
     static BuildTarget.Base.External base(AppSpec app) {
         return new BuildTarget.Base.External(app.base(), app.file() + ": field 'base'");
+    }
+
+    /** The image the compiler starts from: {@code buildBase}, else {@code base}. */
+    static BuildTarget.Base.External compilerBase(AppSpec app) {
+        return app.buildBase() == null ? base(app)
+                : new BuildTarget.Base.External(app.buildBase(), app.file() + ": field 'buildBase'");
     }
 
     /** The compiler: a base-style image with the build dependencies and a venv with pip, rendered from the base template. */
     static BuildTarget compiler(AppSpec app, List<Platform> platforms) throws InputException {
         List<String> packages = new ArrayList<>(COMPILER_PACKAGES);
         packages.addAll(app.buildDependencies());
+        ImageReference from = app.compilerBase();
         ImageSpec image = ImageSpec.builder()
-                .name(lastName(app) + "-compiler")
-                .from(app.base().toString())
+                .name(COMPILER)
+                .from(from.toString())
                 .python(PythonSpec.builder().interpreter("base").venv(BUILD_VENV).systemSitePackages(false).build())
                 .packages(packages)
                 .labels(Map.of("io.grocker.role", "compiler"))
@@ -50,43 +67,100 @@ final class AppTargets {
                 .build();
         DockerfileRenderer renderer = new DockerfileRenderer();
         DockerfileRenderer.Inherited inherited = new DockerfileRenderer.Inherited(null, BUILD_VENV, null);
-        return new BuildTarget(image.name(), repository(app, image.name()), base(app), platforms, List.of(),
-                app.file().toString(), (platform, from) -> renderer.render(image, inherited, platform, from));
+        return new BuildTarget(COMPILER, ImageReference.parse(from.name() + "-compiler"), compilerBase(app), platforms, List.of(),
+                app.file().toString(), (platform, pinned) -> renderer.render(image, inherited, platform, pinned));
     }
 
     /** The runner of a wheelhouse: the base plus the run dependencies, the user, the installed wheels and the entrypoint. */
     static BuildTarget runner(AppSpec app, List<Platform> platforms, Wheelhouse wheelhouse, Path wheels,
-            RegistryClient registry) {
+            Map<Platform, InspectBaseStep.Facts> bases) {
         List<String> tags = app.tags().stream().map(t -> t.replace("{version}", wheelhouse.version())).toList();
         RunnerRenderer renderer = new RunnerRenderer(app, wheelhouse, wheels);
-        Map<String, String> baseUsers = new ConcurrentHashMap<>();
-        BuildTarget.Recipe recipe = (platform, from) -> renderer.render(platform, from,
-                app.user() != null ? null : baseUser(registry, baseUsers, from));
+        BuildTarget.Recipe recipe = (platform, from) -> {
+            InspectBaseStep.Facts facts = bases.get(platform);
+            return renderer.render(platform, from, new RunnerRenderer.Base(facts.config().user(),
+                    facts.config().env().get("VIRTUAL_ENV"), facts.config().labels()));
+        };
         return new BuildTarget(lastName(app), app.image(), base(app), platforms, tags, app.file().toString(), recipe);
     }
 
-    /** Fails with an input error naming the field 'base' when the base image or one of the platforms is missing. */
-    static void checkBase(AppSpec app, RegistryClient registry, List<Platform> platforms) throws InputException, RegistryException {
-        new ResolveBaseStep(registry, base(app), platforms).call();
-    }
-
-    /** The {@code User} of a base image's config, read from the registry (the manifest is pinned by digest). */
-    private static String baseUser(RegistryClient registry, Map<String, String> known, String pinned) throws GrockerException {
-        String user = known.get(pinned);
-        if (user == null) {
-            user = registry.config(ImageReference.parse(pinned)).user();
-            known.put(pinned, user);
+    /**
+     * Resolves a base in the registry (a missing image or platform is an input error naming its field) and looks at
+     * it on every platform ({@link InspectBaseStep}), each on its own engine.
+     */
+    static Map<Platform, InspectBaseStep.Facts> inspect(BuildTarget.Base.External base, RegistryClient registry, Engines engines,
+            List<Platform> platforms, boolean inheritVenv) throws GrockerException {
+        Map<Platform, String> pinned = new ResolveBaseStep(registry, base, platforms).call();
+        List<Parallel.Task<InspectBaseStep.Facts>> steps = new ArrayList<>();
+        for (Platform p : platforms) {
+            InspectBaseStep step = new InspectBaseStep(registry, engines.forPlatform(p), p, pinned.get(p), inheritVenv);
+            steps.add(step::call);
         }
-        return user;
+        ExecutorService pool = Executors.newFixedThreadPool(platforms.size());
+        try {
+            List<InspectBaseStep.Facts> done = Parallel.all(pool, "looking at " + base.image(), steps);
+            Map<Platform, InspectBaseStep.Facts> facts = new LinkedHashMap<>();
+            for (int i = 0; i < platforms.size(); i++) {
+                facts.put(platforms.get(i), done.get(i));
+            }
+            return facts;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
-    private static ImageReference repository(AppSpec app, String name) throws InputException {
-        String repository = app.image().name();
-        return ImageReference.parse(repository.substring(0, repository.lastIndexOf('/')) + "/" + name);
+    /**
+     * Refuses a base that cannot take an application (no {@code python3}, or one without the {@code venv} module) with
+     * an input error naming the base and its field.
+     *
+     * @param pythonTag the wheels' {@code cpXY} tag the base's python3 must match, or null
+     */
+    static void requirePython(BuildTarget.Base.External base, InspectBaseStep.Facts facts, String pythonTag) throws InputException {
+        String where = base.field() + ": " + base.image() + " (" + facts.platform() + ")";
+        if (facts.python() == null) {
+            throw new InputException(where + " has no python3: an application needs a base with Python 3"
+                    + " (Debian: python3; a Grocker base: python.interpreter apt)");
+        }
+        if (!facts.venvModule()) {
+            throw new InputException(where + " has python3 " + facts.python() + " without the venv module"
+                    + " (Debian: python3, not python3-minimal alone)");
+        }
+        if (pythonTag != null && !pythonTag.equals("cp" + facts.python().replace(".", ""))) {
+            throw new InputException(where + " has python3 " + facts.python() + " but the wheels were compiled for " + pythonTag
+                    + "; compile on a base with the same Python");
+        }
+    }
+
+    /**
+     * With {@code venv: inherit}: the base has a virtual environment, and no distribution installed in it has another
+     * version in the wheelhouse (pip would replace the base's, and the runner's copy of the venv would hold both).
+     */
+    static void checkInheritedVenv(AppSpec app, InspectBaseStep.Facts facts, Wheelhouse.PlatformWheels wheels) throws InputException {
+        String where = app.file() + ": field 'venv': inherit: " + app.base() + " (" + facts.platform() + ")";
+        if (facts.venv() == null) {
+            throw new InputException(where + " has no virtual environment (no VIRTUAL_ENV in its config)");
+        }
+        if (!facts.venvFound()) {
+            throw new InputException(where + " says VIRTUAL_ENV=" + facts.venv() + " but has no " + facts.venv() + "/bin/python");
+        }
+        List<String> conflicts = new ArrayList<>();
+        for (Wheelhouse.WheelFile wheel : wheels.wheels()) {
+            String[] parts = wheel.file().split("-");
+            String name = AppRequirement.normalize(parts[0]);
+            String installed = facts.distributions().get(name);
+            if (installed != null && !installed.equals(parts[1])) {
+                conflicts.add(name + " " + parts[1] + " (the base's " + facts.venv() + " has " + installed + ")");
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new InputException(where + ": the wheelhouse conflicts with the base's distributions: " + String.join(", ", conflicts)
+                    + "; pin the base's versions in 'constraints' and compile again");
+        }
     }
 
     static String lastName(AppSpec app) {
         String name = app.image().name();
         return name.substring(name.lastIndexOf('/') + 1);
     }
+
 }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.Parallel;
+import io.jenkins.plugins.grocker.dockerfile.RunnerRenderer;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.wheels.WheelCache;
@@ -55,8 +56,22 @@ public final class CompileBuild {
     public Result run() throws GrockerException {
         Engines engines = services.engines();
         BuildListener listener = services.listener();
+        RunnerRenderer.check(app);
         List<Platform> platforms = RunnerBuild.platforms(app, options, engines);
-        AppTargets.checkBase(app, services.registry(), platforms);
+        // Both bases, before anything is built: the compiler's must have Python with venv, the runner's the same Python.
+        Map<Platform, InspectBaseStep.Facts> compilerBases = AppTargets.inspect(AppTargets.compilerBase(app), services.registry(),
+                engines, platforms, false);
+        for (InspectBaseStep.Facts facts : compilerBases.values()) {
+            AppTargets.requirePython(AppTargets.compilerBase(app), facts, null);
+        }
+        if (app.buildBase() != null) {
+            Map<Platform, InspectBaseStep.Facts> runnerBases = AppTargets.inspect(AppTargets.base(app), services.registry(),
+                    engines, platforms, false);
+            for (Platform p : platforms) {
+                AppTargets.requirePython(AppTargets.base(app), runnerBases.get(p),
+                        "cp" + compilerBases.get(p).python().replace(".", ""));
+            }
+        }
         IndexAccess index = IndexAccess.resolve(app, env);
         index.probe(app);
 

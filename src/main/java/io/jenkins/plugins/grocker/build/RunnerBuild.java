@@ -1,6 +1,7 @@
 package io.jenkins.plugins.grocker.build;
 
 import io.jenkins.plugins.grocker.GrockerException;
+import io.jenkins.plugins.grocker.dockerfile.RunnerRenderer;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.AppRequirement;
@@ -9,10 +10,13 @@ import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import io.jenkins.plugins.grocker.wheels.WheelhouseStore;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code grocker runner}: checks every wheel against the manifest, then builds, pushes and tags the runner
- * image for each platform through {@link ImageBuild} (per-platform images, then the index, then the tags).
+ * {@code grocker runner}: checks the spec's entrypoint values, every wheel against the manifest and the base image
+ * (Python 3 with the venv module and the wheels' version; with {@code venv: inherit}, its venv and no conflicting
+ * distribution in it), then builds, pushes and tags the runner image for each platform through {@link ImageBuild}
+ * (per-platform images, then the index, then the tags).
  */
 public final class RunnerBuild {
     private RunnerBuild() {}
@@ -31,12 +35,21 @@ public final class RunnerBuild {
                     + manifest.version() + " but " + app.file() + " asks for " + wanted.name() + "==" + wanted.version()
                     + "; compile again");
         }
+        RunnerRenderer.check(app);
         List<Platform> platforms = platforms(app, options, services.engines());
         for (Platform p : platforms) {
             WheelhouseStore.verify(wheels, manifest, p.toString());
         }
-        AppTargets.checkBase(app, services.registry(), platforms);
-        BuildTarget runner = AppTargets.runner(app, platforms, manifest, wheels, services.registry());
+        Map<Platform, InspectBaseStep.Facts> bases = AppTargets.inspect(AppTargets.base(app), services.registry(),
+                services.engines(), platforms, app.inheritsVenv());
+        for (Platform p : platforms) {
+            Wheelhouse.PlatformWheels wheelsOf = manifest.platforms().get(p.toString());
+            AppTargets.requirePython(AppTargets.base(app), bases.get(p), wheelsOf.pythonTag());
+            if (app.inheritsVenv()) {
+                AppTargets.checkInheritedVenv(app, bases.get(p), wheelsOf);
+            }
+        }
+        BuildTarget runner = AppTargets.runner(app, platforms, manifest, wheels, bases);
         return new ImageBuild(String.valueOf(app.file()), List.of(runner), options.withPlatforms(platforms), services);
     }
 

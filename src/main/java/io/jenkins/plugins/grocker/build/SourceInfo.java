@@ -14,8 +14,24 @@ public final class SourceInfo {
     private SourceInfo() {}
 
     public static Map<String, String> labels(Path specFile, String declaredSource) {
+        return ofDirectory(specFile.toAbsolutePath().getParent(), declaredSource);
+    }
+
+    /**
+     * The labels of an application's runner: the revision and source of its local source tree (a directory, or the
+     * directory of a wheel or sdist) when it is in a git checkout; none for an application from an index, whose
+     * runner takes them from the wheel's metadata.
+     */
+    public static Map<String, String> ofApplication(Path source) {
+        if (source == null) {
+            return Map.of();
+        }
+        Path absolute = source.toAbsolutePath();
+        return ofDirectory(java.nio.file.Files.isDirectory(absolute) ? absolute : absolute.getParent(), null);
+    }
+
+    private static Map<String, String> ofDirectory(Path dir, String declaredSource) {
         Map<String, String> labels = new LinkedHashMap<>();
-        Path dir = specFile.toAbsolutePath().getParent();
         String revision = Git.head(dir);
         if (revision != null) {
             labels.put("org.opencontainers.image.revision", revision);

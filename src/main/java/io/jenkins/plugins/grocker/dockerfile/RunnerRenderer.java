@@ -1,12 +1,15 @@
 package io.jenkins.plugins.grocker.dockerfile;
 
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.spec.AptPackages;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.AppSpec;
+import io.jenkins.plugins.grocker.spec.AptPackages;
+import io.jenkins.plugins.grocker.spec.CronJob;
 import io.jenkins.plugins.grocker.spec.EntrypointSpec;
 import io.jenkins.plugins.grocker.spec.FileSpec;
-import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.UserSpec;
+import io.jenkins.plugins.grocker.spec.WwwSpec;
+import io.jenkins.plugins.grocker.wheels.WheelMetadata;
 import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import io.jenkins.plugins.grocker.wheels.WheelhouseStore;
 import java.nio.file.Path;
@@ -20,16 +23,35 @@ import java.util.Set;
 
 /**
  * The runner's build context for one platform, from {@code runner/runner.Dockerfile}: a throwaway stage
- * installs the verified wheels into a virtual environment; the final stage is the base plus the run
- * dependencies, tini, the user, that environment and the entrypoint (the one of base images,
- * {@code entrypoint/}) with the application's configuration fragment. No wheel, no compiler and no index
- * setting reaches the final stage. Thread-safe.
+ * installs the verified wheels into a virtual environment (a new one, or the base image's own with
+ * {@code venv: inherit}); the final stage is the base plus the run dependencies, tini, the www packages when the
+ * application has a www service, the user, that environment, the entrypoint (the one of base images,
+ * {@code entrypoint/}) with the application's configuration fragment, the ops scripts and the directories of the
+ * container contract ({@code /config}, the scripts directory, the media volume) owned by the user. No wheel, no
+ * compiler and no index setting reaches the final stage; what the base holds, the runner holds too. Thread-safe.
  */
 public final class RunnerRenderer {
     /** Helper scripts of the base images the runner also uses. */
     private static final List<String> BASE_SCRIPTS = List.of("apt-install", "add-user", "make-dirs");
     /** The runner's fragment: read after every base image's (docs/entrypoint.md). */
     static final String FRAGMENT = EntrypointConfig.fragmentName(900, "app");
+    /** Debian packages of the application servers. */
+    public static final List<String> UWSGI_PACKAGES = List.of("uwsgi", "uwsgi-plugin-python3");
+    public static final List<String> GUNICORN_PACKAGES = List.of("python3-gunicorn");
+    private static final String OCI = "org.opencontainers.image.";
+
+    /**
+     * What the runner takes from its base image on one platform (its config in the registry).
+     *
+     * @param user the user the base runs as ({@code User}), used when the spec names none
+     * @param venv the base's own virtual environment ({@code VIRTUAL_ENV}), or null
+     * @param labels the base's labels: every {@code org.opencontainers.image.*} one the runner does not set is blanked
+     */
+    public record Base(String user, String venv, Map<String, String> labels) {
+        public Base {
+            labels = Map.copyOf(labels);
+        }
+    }
 
     private final AppSpec app;
     private final Wheelhouse wheelhouse;
@@ -46,63 +68,68 @@ public final class RunnerRenderer {
      * Renders the context.
      *
      * @param from the base pinned by digest for this platform
-     * @param baseUser the user the base image runs as, used when the spec names none
-     * @throws InputException when a wheel does not match the manifest, or no non-root user is known
+     * @param base what the base's config says
+     * @throws InputException when a wheel does not match the manifest, no non-root user is known, the base has no venv
+     *     to inherit, or a value cannot reach the entrypoint
      */
-    public BuildContext render(Platform platform, String from, String baseUser) throws InputException {
+    public BuildContext render(Platform platform, String from, Base base) throws InputException {
         List<Path> files = WheelhouseStore.verify(wheels, wheelhouse, platform.toString());
         UserSpec user = app.user();
-        String finalUser = user != null ? user.numeric() : baseUser;
+        String finalUser = user != null ? user.numeric() : base.user();
         if (finalUser == null || finalUser.isBlank() || finalUser.equals("root") || finalUser.equals("0")
                 || finalUser.startsWith("0:") || finalUser.startsWith("root:")) {
             throw new InputException(app.file() + ": field 'user': is required: the base image " + app.base()
                     + " runs as root and the runner must not");
         }
-        String owner = user != null ? user.numeric() : finalUser;
+        String venv = venv(app, base);
+        Wheelhouse.PlatformWheels platformWheels = wheelhouse.platforms().get(platform.toString());
+        String sitePackages = sitePackages(venv, platformWheels.pythonTag());
+        WwwSpec www = app.www();
 
         Map<String, Object> v = new HashMap<>();
         v.put("app", wheelhouse.app());
         v.put("version", wheelhouse.version());
         v.put("platform", platform.toString());
         v.put("from", from);
-        v.put("venv", app.venv());
-        v.put("install", DockerfileRenderer.words(List.of(app.venv(), wheelhouse.requirement())));
+        v.put("venv", venv);
+        v.put("ownVenv", !app.inheritsVenv());
+        v.put("venvWhat", app.inheritsVenv() ? "the base's own virtual environment " + venv : "a new virtual environment");
+        List<String> install = new ArrayList<>(List.of(venv, wheelhouse.requirement(), app.inheritsVenv() ? "inherit" : "new"));
+        if (www != null && www.server().equals(WwwSpec.GUNICORN)) {
+            install.add("gunicorn");
+        }
+        v.put("install", DockerfileRenderer.words(install));
         Set<String> packages = new LinkedHashSet<>(EntrypointConfig.PACKAGES);
+        if (www != null) {
+            packages.addAll(EntrypointConfig.WWW_PACKAGES);
+            packages.addAll(www.server().equals(WwwSpec.UWSGI) ? UWSGI_PACKAGES : GUNICORN_PACKAGES);
+        }
         packages.addAll(AptPackages.forPlatform(app.runDependencies(), platform));
         v.put("packages", DockerfileRenderer.words(List.copyOf(packages)));
         v.put("user", user == null ? null : DockerfileRenderer.words(List.of(user.name(), Long.toString(user.uid()),
                 Long.toString(user.gid()), user.sudo() ? "yes" : "no")));
-        List<String> dirs = new ArrayList<>();
-        if (app.workdir() != null) {
-            dirs.add(app.workdir());
-        }
-        dirs.addAll(app.volumes());
-        if (!dirs.isEmpty()) {
-            List<String> args = new ArrayList<>(List.of(owner));
-            args.addAll(dirs);
-            v.put("dirs", DockerfileRenderer.words(args));
-        } else {
-            v.put("dirs", null);
-        }
+        v.put("dirs", DockerfileRenderer.words(ownedDirectories(finalUser)));
         v.put("templates", !app.entrypoint().templates().isEmpty());
+        v.put("scripts", app.scripts() != null && !app.scripts().files().isEmpty() ? app.scripts().dir() : null);
         v.put("env", DockerfileRenderer.envLine(app.env()));
         v.put("workdir", app.workdir());
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("org.opencontainers.image.title", app.image().repository().substring(app.image().repository().lastIndexOf('/') + 1));
-        labels.put("org.opencontainers.image.version", wheelhouse.version());
-        labels.put("io.grocker.app.name", wheelhouse.app());
-        labels.put("io.grocker.app.version", wheelhouse.version());
-        labels.put("io.grocker.app.requirement", wheelhouse.requirement());
-        labels.putAll(app.labels());
-        v.put("labels", DockerfileRenderer.labelLine(labels));
-        v.put("ports", String.join(" ", app.ports()));
-        v.put("volumes", DockerfileRenderer.words(app.volumes()));
+        v.put("labels", DockerfileRenderer.labelLine(labels(platformWheels, files, from, base)));
+        List<String> ports = new ArrayList<>(app.ports());
+        if (www != null && ports.stream().noneMatch(p -> p.equals(Integer.toString(www.port())) || p.equals(www.port() + "/tcp"))) {
+            ports.add(Integer.toString(www.port()));
+        }
+        v.put("ports", String.join(" ", ports));
+        List<String> volumes = new ArrayList<>(app.volumes());
+        if (app.media() != null && !volumes.contains(app.media())) {
+            volumes.add(app.media());
+        }
+        v.put("volumes", DockerfileRenderer.words(volumes));
         v.put("healthcheck", DockerfileRenderer.healthcheck(app.healthcheck()));
         v.put("finalUser", finalUser);
         v.put("entrypointDir", EntrypointConfig.INSTALL_DIR);
         v.put("fragment", EntrypointConfig.CONFIG_DIR + "/" + FRAGMENT);
         v.put("entrypoint", DockerfileRenderer.words(EntrypointConfig.ENTRYPOINT));
-        byte[] entrypointConfig = entrypointConfig(app.entrypoint(), wheelhouse.app(), wheelhouse.version(), app.file().toString());
+        byte[] entrypointConfig = entrypointConfig(app, wheelhouse.app(), wheelhouse.version(), sitePackages);
 
         BuildContext.Builder context = BuildContext.builder(template.render(v));
         for (String name : BASE_SCRIPTS) {
@@ -117,10 +144,84 @@ public final class RunnerRenderer {
         for (int i = 0; i < templates.size(); i++) {
             context.addFile("templates/" + templateName(i, templates.get(i)), templates.get(i).source(), 0644);
         }
+        if (app.scripts() != null) {
+            for (Path script : app.scripts().files()) {
+                context.addFile("scripts/" + script.getFileName(), script, 0755);
+            }
+        }
         for (Path wheel : files) {
             context.addFile("wheels/" + wheel.getFileName(), wheel, 0644);
         }
         return context.build();
+    }
+
+    /** The runner's virtual environment: the spec's, or with {@code venv: inherit} the base's {@code VIRTUAL_ENV}. */
+    static String venv(AppSpec app, Base base) throws InputException {
+        if (!app.inheritsVenv()) {
+            return app.venv();
+        }
+        if (base.venv() == null || !base.venv().startsWith("/")) {
+            throw new InputException(app.file() + ": field 'venv': inherit: the base image " + app.base()
+                    + " has no virtual environment (no VIRTUAL_ENV in its config)");
+        }
+        return base.venv();
+    }
+
+    /** {@code VENV/lib/pythonX.Y/site-packages} for a wheelhouse compiled by {@code cpXY}. */
+    static String sitePackages(String venv, String pythonTag) {
+        String digits = pythonTag != null && pythonTag.matches("cp[0-9]{2,3}") ? pythonTag.substring(2) : "3";
+        String version = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
+        return venv + "/lib/python" + version + "/site-packages";
+    }
+
+    /** make-dirs arguments: the owner, then the working directory, the volumes, the config, scripts and media directories. */
+    private List<String> ownedDirectories(String owner) {
+        Set<String> dirs = new LinkedHashSet<>();
+        if (app.workdir() != null) {
+            dirs.add(app.workdir());
+        }
+        dirs.addAll(app.volumes());
+        dirs.add(app.config());
+        if (app.scripts() != null) {
+            dirs.add(app.scripts().dir());
+        }
+        if (app.media() != null) {
+            dirs.add(app.media());
+        }
+        List<String> args = new ArrayList<>(List.of(owner));
+        args.addAll(dirs);
+        return args;
+    }
+
+    /**
+     * The labels describe the application, never the base: title, version, description and URLs from the
+     * application's wheel, the base it was built on, and every other {@code org.opencontainers.image.*} label of the
+     * base blanked (an image cannot drop an inherited label). The revision and source of a local source tree are
+     * added at build time, outside the cache key.
+     */
+    private Map<String, String> labels(Wheelhouse.PlatformWheels platformWheels, List<Path> files, String from, Base base) {
+        WheelMetadata metadata = files.stream().filter(f -> f.getFileName().toString().equals(platformWheels.appWheel()))
+                .findFirst().map(WheelMetadata::read).orElse(new WheelMetadata(null, null, Map.of()));
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(OCI + "title", wheelhouse.app());
+        labels.put(OCI + "version", wheelhouse.version());
+        labels.put(OCI + "description", metadata.summary() == null ? "" : metadata.summary());
+        labels.put(OCI + "url", metadata.url() == null ? "" : metadata.url());
+        labels.put(OCI + "source", metadata.sourceUrl() == null ? "" : metadata.sourceUrl());
+        labels.put(OCI + "revision", "");
+        labels.put(OCI + "base.name", app.base().toString());
+        int at = from.indexOf('@');
+        labels.put(OCI + "base.digest", at < 0 ? "" : from.substring(at + 1));
+        for (String key : base.labels().keySet()) {
+            if (key.startsWith(OCI)) {
+                labels.putIfAbsent(key, "");
+            }
+        }
+        labels.put("io.grocker.app.name", wheelhouse.app());
+        labels.put("io.grocker.app.version", wheelhouse.version());
+        labels.put("io.grocker.app.requirement", wheelhouse.requirement());
+        labels.putAll(app.labels());
+        return labels;
     }
 
     private static String templateName(int i, FileSpec template) {
@@ -128,14 +229,27 @@ public final class RunnerRenderer {
     }
 
     /**
-     * The application's entrypoint fragment. A string service is split into words here, at build time; its
-     * {@code $NAME} references are expanded when the container starts, each into exactly one word.
-     *
-     * @throws InputException naming the spec file and the entrypoint field when a value cannot be used
+     * Fails with the first value of the spec the entrypoint could not take, naming its field, before anything is
+     * built (the commands call it first).
      */
-    static byte[] entrypointConfig(EntrypointSpec spec, String app, String version, String file) throws InputException {
-        try {
-            EntrypointConfig.Builder b = EntrypointConfig.builder().app(app, version);
+    public static void check(AppSpec app) throws InputException {
+        entrypointConfig(app, "app", "0", "/opt/check/lib/python3/site-packages");
+    }
+
+    /**
+     * The application's entrypoint fragment: its services, the Grocker services (www, cron, ops), required variables
+     * and templates. A string service is split into words here, at build time; its {@code $NAME} references are
+     * expanded when the container starts, each into exactly one word.
+     *
+     * @param sitePackages what {@value WwwSpec#SITE_PACKAGES} in a static directory stands for
+     * @throws InputException naming the spec file and the field when a value cannot be used
+     */
+    static byte[] entrypointConfig(AppSpec app, String name, String version, String sitePackages) throws InputException {
+        EntrypointConfig.Builder b = EntrypointConfig.builder();
+        EntrypointSpec spec = app.entrypoint();
+        String file = String.valueOf(app.file());
+        field(file, "entrypoint", () -> {
+            b.app(name, version);
             for (Map.Entry<String, Object> service : spec.services().entrySet()) {
                 if (service.getValue() instanceof String line) {
                     b.serviceLine(service.getKey(), line);
@@ -145,19 +259,69 @@ public final class RunnerRenderer {
                     b.service(service.getKey(), words);
                 }
             }
+        });
+        WwwSpec www = app.www();
+        if (www != null) {
+            field(file, "www", () -> b.wwwService("www")
+                    .www(www.server().equals(WwwSpec.GUNICORN) ? EntrypointConfig.WwwServer.GUNICORN : EntrypointConfig.WwwServer.UWSGI,
+                            www.port(), www.app(), www.workers(), www.threads()));
+            for (Map.Entry<String, String> s : www.staticDirs().entrySet()) {
+                field(file, "www.static." + s.getKey(), () -> b.wwwStatic(s.getKey(), s.getValue().replace(WwwSpec.SITE_PACKAGES, sitePackages)));
+            }
+            if (www.mediaUrl() != null) {
+                field(file, "www.mediaUrl", () -> b.wwwMedia(www.mediaUrl(), app.media()));
+            }
+            if (!www.args().isEmpty()) {
+                field(file, "www.args", () -> b.wwwArgs(www.args()));
+            }
+            if (www.maxBody() != null) {
+                field(file, "www.maxBody", () -> b.wwwMaxBody(www.maxBody()));
+            }
+        }
+        if (!app.cron().isEmpty()) {
+            b.cronService("cron");
+            for (int i = 0; i < app.cron().size(); i++) {
+                CronJob job = app.cron().get(i);
+                field(file, "cron[" + i + "]", () -> {
+                    if (job.command() instanceof String line) {
+                        b.cronShell(job.schedule(), line);
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        List<String> words = (List<String>) job.command();
+                        b.cron(job.schedule(), words);
+                    }
+                });
+            }
+        }
+        if (app.scripts() != null) {
+            field(file, "scripts", () -> b.opsService("ops").scripts(app.scripts().dir()));
+        }
+        field(file, "entrypoint", () -> {
             if (spec.defaultService() != null) {
                 b.defaultService(spec.defaultService());
             }
             b.require(spec.requiredEnv());
             spec.serviceEnv().forEach(b::requireFor);
-            List<FileSpec> templates = spec.templates();
-            for (int i = 0; i < templates.size(); i++) {
-                FileSpec t = templates.get(i);
-                b.template("/etc/grocker/templates/" + templateName(i, t), t.destination(), t.mode());
-            }
-            return b.build().bytes();
+        });
+        List<FileSpec> templates = spec.templates();
+        for (int i = 0; i < templates.size(); i++) {
+            FileSpec t = templates.get(i);
+            int index = i;
+            field(file, "entrypoint.templates[" + i + "]",
+                    () -> b.template("/etc/grocker/templates/" + templateName(index, t), t.destination(), t.mode()));
+        }
+        return b.build().bytes();
+    }
+
+    private interface Directives {
+        void add();
+    }
+
+    private static void field(String file, String field, Directives directives) throws InputException {
+        try {
+            directives.add();
         } catch (IllegalArgumentException e) {
-            throw new InputException(file + ": field 'entrypoint': " + e.getMessage(), e);
+            throw new InputException(file + ": field '" + field + "': " + e.getMessage(), e);
         }
     }
 }

@@ -8,16 +8,18 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The parts of an image's config blob this project reads: platform, user and labels. Immutable. */
+/** The parts of an image's config blob this project reads: platform, user, environment and labels. Immutable. */
 public final class ImageConfig {
     private final Platform platform;
     private final String user;
     private final Map<String, String> labels;
+    private final Map<String, String> env;
 
-    private ImageConfig(Platform platform, String user, Map<String, String> labels) {
+    private ImageConfig(Platform platform, String user, Map<String, String> labels, Map<String, String> env) {
         this.platform = platform;
         this.user = user;
         this.labels = Collections.unmodifiableMap(labels);
+        this.env = Collections.unmodifiableMap(env);
     }
 
     /**
@@ -41,9 +43,17 @@ public final class ImageConfig {
                 labels.put(label.getKey(), label.getValue().asText());
             }
         }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (JsonNode entry : config.path("Env")) {
+            String text = entry.isTextual() ? entry.asText() : "";
+            int eq = text.indexOf('=');
+            if (eq > 0) {
+                env.put(text.substring(0, eq), text.substring(eq + 1));
+            }
+        }
         String user = Json.text(config, "User");
         return new ImageConfig(ImageIndex.platform(os, architecture, Json.text(json, "variant")), user == null ? "" : user,
-                labels);
+                labels, env);
     }
 
     public Platform platform() {
@@ -57,5 +67,10 @@ public final class ImageConfig {
 
     public Map<String, String> labels() {
         return labels;
+    }
+
+    /** The image's environment ({@code Env}, {@code NAME=value} entries), in order. */
+    public Map<String, String> env() {
+        return env;
     }
 }

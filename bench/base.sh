@@ -136,14 +136,14 @@ forget_local_builds() {
 hierarchy_images() {
   case "$1" in
     loom) echo python-base kafka-python-base fastapi-base ;;
-    flowcore) echo flowcore ;;
+    flowcore) echo flowcore flowcore-dev ;;
   esac
 }
 hierarchy_spec() { echo "$1.yaml"; }
 changed_image() {
   case "$1" in
     loom) echo kafka-python-base ;;
-    flowcore) echo flowcore ;;
+    flowcore) echo flowcore-dev ;;
   esac
 }
 

@@ -38,6 +38,9 @@ final class FakeRegistry implements AutoCloseable {
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     volatile Auth auth = Auth.NONE;
+    /** The account this registry accepts (default {@link #USER} / {@link #PASSWORD}). */
+    volatile String user = USER;
+    volatile String password = PASSWORD;
     volatile long tokenExpiresIn = 300;
     final List<String> tokenQueries = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -182,7 +185,7 @@ final class FakeRegistry implements AutoCloseable {
             case NONE:
                 return true;
             case BASIC:
-                if (basic(USER, PASSWORD).equals(authorization)) {
+                if (basic(user, password).equals(authorization)) {
                     return true;
                 }
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"fake registry\"");
@@ -205,7 +208,7 @@ final class FakeRegistry implements AutoCloseable {
         String token;
         if (authorization == null) {
             token = "anonymous-" + tokenCounter.incrementAndGet(); // valid for nothing
-        } else if (basic(USER, PASSWORD).equals(authorization)) {
+        } else if (basic(user, password).equals(authorization)) {
             token = "tok3n-" + tokenCounter.incrementAndGet();
             validTokens.add(token);
         } else {

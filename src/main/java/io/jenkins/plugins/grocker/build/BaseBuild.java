@@ -300,6 +300,9 @@ public final class BaseBuild {
                 ImageReference target = repository.withTag(tag);
                 if (dryRun) {
                     applied.add(target.toString());
+                } else if (options.push() && !options.moveTags()) {
+                    listener.on(new BuildEvent.Info("not tagged (left to grocker index): " + target));
+                    applied.add(target.toString());
                 } else if (options.push()) {
                     boolean moved = new TagImageStep(registry, target, indexes.get(name)).call();
                     listener.on(new BuildEvent.Info((moved ? "tagged " : "unchanged ") + target));

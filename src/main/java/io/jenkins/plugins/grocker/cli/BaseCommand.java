@@ -37,8 +37,15 @@ final class BaseCommand implements Callable<Integer> {
     /** Builds, or with {@code plan} only plans, a hierarchy spec. */
     static BuildResult base(HierarchySpec hierarchy, boolean push, CommonOptions options, Session s, boolean plan)
             throws io.jenkins.plugins.grocker.GrockerException {
+        return base(hierarchy, push, true, options, s, plan);
+    }
+
+    /** As above; {@code moveTags} false pushes by digest only ({@code --no-tag}). */
+    static BuildResult base(HierarchySpec hierarchy, boolean push, boolean moveTags, CommonOptions options, Session s,
+            boolean plan) throws io.jenkins.plugins.grocker.GrockerException {
         BaseBuild build = new BaseBuild(hierarchy, Session.buildOptions(options, options.platforms(), push,
-                SourceInfo.labels(hierarchy.file(), hierarchy.source())), s.engines, s.registry, s.credentials, s.listener);
+                SourceInfo.labels(hierarchy.file(), hierarchy.source())).withMoveTags(moveTags), s.engines, s.registry,
+                s.credentials, s.listener);
         return plan ? build.plan() : build.run();
     }
 
@@ -48,7 +55,7 @@ final class BaseCommand implements Callable<Integer> {
         long start = System.nanoTime();
         HierarchySpec hierarchy = new SpecLoader(parent.env).load(spec);
         options.platforms();
-        BuildResult result = Session.with(options, parent.env, out, s -> base(hierarchy, push.push, options, s, false));
+        BuildResult result = Session.with(options, parent.env, out, s -> base(hierarchy, push.push, !push.noTag, options, s, false));
         if (options.outputJson != null) {
             Session.writeJson(options.outputJson, result);
         }

@@ -48,7 +48,7 @@ final class RunnerCommand implements Callable<Integer> {
         options.platforms();
         long start = System.nanoTime();
         BuildResult result = Session.with(options, env, out, s -> new RunnerBuild(app, wheels,
-                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null)),
+                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null)).withMoveTags(!push.noTag),
                 s.engines, s.registry, s.credentials, s.listener).run());
         if (options.outputJson != null) {
             Session.writeJson(options.outputJson, result);

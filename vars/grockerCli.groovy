@@ -346,13 +346,14 @@ String toJson(Object value) {
 @NonCPS
 private String quote(String s) {
     StringBuilder out = new StringBuilder('"')
-    for (char c in s.toCharArray()) {
-        if (c == '"' as char || c == '\\' as char) {
-            out.append('\\').append(c)
-        } else if (c < 0x20 as char) {
-            out.append(String.format('\\u%04x', (int) c))
+    for (int i = 0; i < s.length(); i++) {
+        int c = (int) s.charAt(i)
+        if (c == 34 || c == 92) {
+            out.append('\\').append(s.charAt(i))
+        } else if (c < 32) {
+            out.append(String.format('\\u%04x', c))
         } else {
-            out.append(c)
+            out.append(s.charAt(i))
         }
     }
     return out.append('"').toString()

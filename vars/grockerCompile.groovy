@@ -145,9 +145,8 @@ Map call(Map args = [:]) {
     }
     grockerCli.writeResult(handoff, handoffData)
     stash(name: stashId, includes: includes.join(','), useDefaultExcludes: false)
-    long megabytes = (long) (bytes / (1024 * 1024))
-    if (!wheelRepository && megabytes > a.stashWarnMB) {
-        echo "${STEP}: WARNING: ${megabytes} MB of wheels went through the controller in stash '${stashId}'; stash is " +
+    if (!wheelRepository && bytes > a.stashWarnMB * 1024 * 1024) {
+        echo "${STEP}: WARNING: ${String.format('%.1f', bytes / 1048576.0d)} MB of wheels went through the controller in stash '${stashId}'; stash is " +
             "meant for small files: give wheels: 'registry' to move them through the registry instead"
     }
     if (a.archive) {

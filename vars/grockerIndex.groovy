@@ -27,7 +27,8 @@ Map call(Map args = [:]) {
     String name = grockerCli.stashName(STEP, a.name)
     List<Map> results = []
     Set<String> hosts = [] as Set
-    for (Object r in a.results) {
+    for (int n = 0; n < a.results.size(); n++) {
+        Object r = a.results[n]
         // grockerRun returns its summary with the command's result under 'result'; flowcoreBase returns the result
         Map result = r instanceof Map && r.result instanceof Map ? r.result : r
         if (!(result instanceof Map) || !(result.images instanceof List)) {
@@ -37,8 +38,8 @@ Map call(Map args = [:]) {
             error "${STEP}: a result was not pushed (PUSH off?); per-platform images meet only in a registry"
         }
         results.add(result)
-        for (Map image in result.images) {
-            hosts.add(grockerCli.registryHost(image.repository.toString()))
+        for (int i = 0; i < result.images.size(); i++) {
+            hosts.add(grockerCli.registryHost(result.images[i].repository.toString()))
         }
     }
     Map registries = grockerCli.registryMap(STEP, a, 'registryCredentialsId',
@@ -59,7 +60,8 @@ Map call(Map args = [:]) {
         archiveArtifacts(artifacts: output, fingerprint: true)
     }
     Map merged = grockerCli.readResult(output)
-    for (Map image in merged.images) {
+    for (int i = 0; i < merged.images.size(); i++) {
+        Map image = merged.images[i]
         echo "${STEP}: ${image.repository}@${image.index.digest} over ${image.platforms.size()} platform(s)" +
             "${image.tags ? ', tags: ' + image.tags.join(', ') : ''}"
     }

@@ -35,7 +35,7 @@ import groovy.transform.Field
     registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry
 ]
 
-@Field static final String PLATFORM = /[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?/
+@Field static final String PLATFORM = /[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?(=(tcp|unix):\/\/[A-Za-z0-9._:\/-]+)?/
 @Field static final String REFERENCE = /[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?/
 
 /** The Closure form: `grockerPipeline { base = '...'; image = '...' }`. */
@@ -98,7 +98,7 @@ Map call(Map args = [:]) {
     }
     for (String p in platforms) {
         if (!(p ==~ PLATFORM)) {
-            error "${STEP}: PLATFORMS has '${p}', which is not os/arch (linux/amd64, linux/arm64)"
+            error "${STEP}: PLATFORMS has '${p}', which is not os/arch[=engine] (linux/amd64, linux/arm64=tcp://host:2376)"
         }
     }
     for (String target in promoteTo) {
@@ -112,7 +112,7 @@ Map call(Map args = [:]) {
     boolean perPlatform = !c.agents.isEmpty()
     if (perPlatform) {
         for (String p in platforms) {
-            if (!c.agents[p]) {
+            if (!c.agents[grockerCli.platformOf(p)]) {
                 error "${STEP}: 'agents' has no agent for ${p}: give every platform of PLATFORMS an agent, or no 'agents'"
             }
         }
@@ -206,8 +206,8 @@ private void nativeStages(Map c, List<String> platforms, Map compileArgs, Map re
             Map merged = grockerIndex([results: runnerResults, name: 'runner-index'] + registryArgs)
             Map image = merged.images[0]
             Map digests = [:]
-            for (Map p in image.platforms) {
-                digests[p.platform] = p.digest
+            for (int i = 0; i < image.platforms.size(); i++) {
+                digests[image.platforms[i].platform] = image.platforms[i].digest
             }
             results.runner = [repository: image.repository, digest: image.index.digest,
                 image: "${image.repository}@${image.index.digest}".toString(), tags: image.tags, platforms: digests,
@@ -223,7 +223,7 @@ private List perPlatform(Map c, List<String> platforms, Closure work) {
     // an index loop: the branches' closures must not capture an iterator (CPS serializes them)
     for (int i = 0; i < platforms.size(); i++) {
         String platform = platforms[i]
-        String label = c.agents[platform]
+        String label = c.agents[grockerCli.platformOf(platform)]
         branches[platform] = {
             node(label) {
                 prepare(c)

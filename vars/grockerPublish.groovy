@@ -68,7 +68,8 @@ Map call(Map args = [:]) {
 /** The one registry host of a result file's images, or null when they are on several. */
 private String resultHost(String file) {
     Set<String> hosts = [] as Set
-    for (Map image in grockerCli.readResult(file).images ?: []) {
+    List images = grockerCli.readResult(file).images ?: []
+    for (Map image in images) {
         hosts.add(grockerCli.registryHost(image.repository.toString()))
     }
     return hosts.size() == 1 ? hosts.iterator().next() : null

@@ -114,6 +114,7 @@ class JenkinsHarness {
     JenkinsHarness(BasePipelineTest test) {
         this.test = test
         root = Files.createTempDirectory('grocker-jenkins-')
+        current = this
         artifacts = Files.createDirectories(root.resolve('artifacts'))
     }
 
@@ -477,15 +478,15 @@ class JenkinsHarness {
 
     /** Files under DIR matching INCLUDES and not EXCLUDES (Ant default excludes too unless told not to), relative. */
     static List<String> scan(Path dir, Object includes, Object excludes, boolean defaultExcludes) {
-        List<Pattern> in = patterns(includes ?: '**')
-        List<Pattern> out = patterns(excludes) + (defaultExcludes ? DEFAULT_EXCLUDES.collect { ant(it) } : [])
+        List<Pattern> wanted = patterns(includes ?: '**')
+        List<Pattern> unwanted = patterns(excludes) + (defaultExcludes ? DEFAULT_EXCLUDES.collect { ant(it) } : [])
         List<String> result = []
         if (!Files.isDirectory(dir)) {
             return result
         }
         dir.toFile().eachFileRecurse(FileType.FILES) { File f ->
             String rel = dir.relativize(f.toPath()).toString().replace('\\', '/')
-            if (in.any { it.matcher(rel).matches() } && !out.any { excluded(it, rel) }) {
+            if (wanted.any { it.matcher(rel).matches() } && !unwanted.any { excluded(it, rel) }) {
                 result.add(rel)
             }
         }
@@ -590,8 +591,8 @@ class JenkinsHarness {
             if (timeouts > 0) {
                 throw new FlowInterruptedException('ABORTED', 'Timeout has been exceeded')
             }
-            throw new AssertionError("input '${m.message}' waits forever: nobody may answer it (submitter " +
-                "'${m.submitter}') and no timeout surrounds it")
+            throw new AssertionError((Object) ("input '${m.message}' waits forever: nobody may answer it (submitter " +
+                "'${m.submitter}') and no timeout surrounds it").toString())
         }
         record.answeredBy = answer.user
         if (answer.action == 'abort') {
@@ -623,41 +624,54 @@ class JenkinsHarness {
         build.lastMilestone = ordinal
     }
 
+    /** The harness of the running test, for the pipeline's serializable views after a CPS round trip. */
+    static JenkinsHarness current
+
     /** `env` as the pipeline sees it: the current environment; assignments go to the build's env. */
-    static class EnvView extends AbstractMap<String, String> {
-        final JenkinsHarness h
+    static class EnvView extends AbstractMap<String, String> implements Serializable {
+        private transient JenkinsHarness harness
 
         EnvView(JenkinsHarness h) {
-            this.h = h
+            this.harness = h
+        }
+
+        private JenkinsHarness owner() {
+            return harness != null ? harness : JenkinsHarness.current
         }
 
         @Override
         Set<Map.Entry<String, String>> entrySet() {
-            return h.currentEnv().entrySet()
+            return owner().currentEnv().entrySet()
         }
 
         @Override
         String get(Object key) {
-            return h.currentEnv().get(key)
+            return owner().currentEnv().get(key)
         }
 
         @Override
         String put(String key, String value) {
-            return h.build.env.put(key, value)
+            return owner().build.env.put(key, value)
         }
 
         @Override
         String remove(Object key) {
-            return h.build.env.remove(key)
+            return owner().build.env.remove(key)
         }
     }
 
-    /** `currentBuild`: number, description, result. */
-    static class CurrentBuild {
-        final Build b
+    /** `currentBuild`: number, description, result (serializable, as Jenkins' RunWrapper is). */
+    static class CurrentBuild implements Serializable {
+        private transient Build build
+        private final int number
 
         CurrentBuild(Build b) {
-            this.b = b
+            this.build = b
+            this.number = b.number
+        }
+
+        private Build getB() {
+            return build ?: JenkinsHarness.current.running[number] ?: JenkinsHarness.current.build
         }
 
         int getNumber() { b.number }

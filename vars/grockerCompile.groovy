@@ -146,8 +146,9 @@ Map call(Map args = [:]) {
     grockerCli.writeResult(handoff, handoffData)
     stash(name: stashId, includes: includes.join(','), useDefaultExcludes: false)
     if (!wheelRepository && bytes > a.stashWarnMB * 1024 * 1024) {
-        echo "${STEP}: WARNING: ${String.format('%.1f', bytes / 1048576.0d)} MB of wheels went through the controller in stash '${stashId}'; stash is " +
-            "meant for small files: give wheels: 'registry' to move them through the registry instead"
+        String size = String.format('%.1f', bytes / 1048576.0d)
+        echo "${STEP}: WARNING: ${size} MB of wheels went through the controller in stash '${stashId}'; stash is meant " +
+            "for small files: give wheels: 'registry' to move them through the registry instead"
     }
     if (a.archive) {
         archiveArtifacts(artifacts: "${wheels}/**".toString(), fingerprint: true)

@@ -87,6 +87,10 @@ class FakeGrocker {
         return MessageDigest.getInstance('SHA-256').digest(text.bytes).encodeHex().toString()
     }
 
+    static String sha256File(Path file) {
+        return MessageDigest.getInstance('SHA-256').digest(file.bytes).encodeHex().toString()
+    }
+
     /** A digest that depends on what was built, so two different builds give two different digests. */
     static String digestOf(String what) {
         return 'sha256:' + sha256(what)

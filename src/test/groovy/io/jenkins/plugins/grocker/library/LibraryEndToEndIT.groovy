@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.catchThrowable
  * command line, Docker engine and registry. The agents start fresh: HOME and PATH without grocker. The command line
  * is released with scripts/release-cli into a Maven repository this test serves over HTTP; the first step installs
  * it (downloaded once, then reused from the cache; two installs at once leave a good cache), a tampered jar is
- * refused. Build 1: flowcoreBase, grockerCompile of a local source tree on one agent, grockerRun on another, then
- * grockerPromote; push: false. Build 2, on the same workspaces, compiles and runs another version of the
+ * refused. Build 1: flowcoreBase (also with push: false, and with tag: false followed by grockerIndex),
+ * grockerCompile of a local source tree on one agent, grockerRun on another (also with push: false), then
+ * grockerPromote. Build 2, on the same workspaces, compiles and runs another version of the
  * application. No secret reaches a script or the log.
  */
 class LibraryEndToEndIT extends LibraryTestBase {
@@ -182,6 +183,18 @@ class LibraryEndToEndIT extends LibraryTestBase {
         } as Map
         assertThat(local.pushed).isFalse()
         assertThat(local.images[0].index).isNull()
+        // one platform's agent pushes by digest only (tag: false); grockerIndex assembles the index and moves the tag
+        Map untagged = onAgent('base') {
+            h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
+                    images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['per-platform']]]], tag: false,
+                    result: '.grocker/untagged.json', registryCredentialsId: 'registry')
+        } as Map
+        assertThat(untagged.images[0].tags).containsExactly("${host}/e2e/py:per-platform".toString())
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform"))).isEmpty()
+        Map indexed = onAgent('index') { h.load('grockerIndex').call(results: [untagged], registryCredentialsId: 'registry') } as Map
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform")).orElseThrow().digest())
+                .isEqualTo(indexed.images[0].index.digest)
+        assertThat(indexed.images[0].platforms*.digest).containsExactly(base.images[0].platforms[0].digest)
 
         Map app = [base: "${host}/e2e/py:1".toString(), image: "${host}/e2e/helper".toString(), platforms: ['linux/amd64'],
                    entrypoint: [default: 'hello', services: [hello: ['python', '-c', 'import grocker_sample_helper; print("hello")']]],

@@ -138,7 +138,7 @@ class IndexIT {
         JsonNode record = new ObjectMapper().readTree(audit.toFile());
         assertThat(record.path("who").asText()).isEqualTo("jdoe");
         assertThat(record.path("build").asText()).isEqualTo("https://ci.example.com/job/app/12/");
-        assertThat(record.path("source").path("digest").asText()).isEqualTo(image.digest());
+        assertThat(record.path("source").path("digest").asText()).isEqualTo(image.digest().toString());
 
         Run option = grocker(env, "promote", repository + ":1.0", registry.host() + "/release/approved:1.0", "--audit", audit.toString(),
                 "--approved-by", "asmith", "--build-url", "https://ci.example.com/job/app/13/");

@@ -176,7 +176,7 @@ class LibraryEndToEndIT extends LibraryTestBase {
                     images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], registryCredentialsId: 'registry')
         } as Map
         String baseDigest = base.images[0].index.digest
-        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:1")).orElseThrow().digest()).isEqualTo(baseDigest)
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:1")).orElseThrow().digest().toString()).isEqualTo(baseDigest)
         Map local = onAgent('base') {
             h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
                     images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], push: false, result: '.grocker/local.json')
@@ -192,7 +192,7 @@ class LibraryEndToEndIT extends LibraryTestBase {
         assertThat(untagged.images[0].tags).containsExactly("${host}/e2e/py:per-platform".toString())
         assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform"))).isEmpty()
         Map indexed = onAgent('index') { h.load('grockerIndex').call(results: [untagged], registryCredentialsId: 'registry') } as Map
-        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform")).orElseThrow().digest())
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform")).orElseThrow().digest().toString())
                 .isEqualTo(indexed.images[0].index.digest)
         assertThat(indexed.images[0].platforms*.digest).containsExactly(base.images[0].platforms[0].digest)
 
@@ -210,7 +210,7 @@ class LibraryEndToEndIT extends LibraryTestBase {
         Map run = onAgent('runner') { h.load('grockerRun').call(registryCredentialsId: 'registry', user: [name: 'app', uid: 1001]) } as Map
         assertThat(run.repository).isEqualTo("${host}/e2e/helper".toString())
         assertThat(run.platforms.keySet()).containsExactly('linux/amd64')
-        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:${SampleApp.HELPER_VERSION}")).orElseThrow().digest())
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:${SampleApp.HELPER_VERSION}")).orElseThrow().digest().toString())
                 .isEqualTo(run.digest)
         Map unpushed = onAgent('runner') { h.load('grockerRun').call(push: false, user: [name: 'app', uid: 1001]) } as Map
         assertThat(unpushed.digest).isNull()
@@ -224,7 +224,7 @@ class LibraryEndToEndIT extends LibraryTestBase {
         assertThat(promoted.digest).isEqualTo(run.digest)
         assertThat(promoted.build).isEqualTo(h.build.env.BUILD_URL)
         for (String tag in [SampleApp.HELPER_VERSION, 'stable']) {
-            assertThat(t.registryClient.head(ImageReference.parse("${host}/release/helper:${tag}")).orElseThrow().digest())
+            assertThat(t.registryClient.head(ImageReference.parse("${host}/release/helper:${tag}")).orElseThrow().digest().toString())
                     .as("release tag ${tag}").isEqualTo(run.digest)
         }
         // the CLI came from the repository once; every later step used the cache
@@ -243,7 +243,7 @@ class LibraryEndToEndIT extends LibraryTestBase {
             onAgent('runner') { h.load('grockerRun').call(registryCredentialsId: 'registry', user: [name: 'app', uid: 1001]) }
         } as Map
         assertThat(second.requirement).isEqualTo("${SampleApp.HELPER}==1.0.1".toString())
-        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:1.0.1")).orElseThrow().digest()).isEqualTo(second.digest)
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:1.0.1")).orElseThrow().digest().toString()).isEqualTo(second.digest)
         assertThat(Files.list(h.agentWorkspace('runner').resolve('.grocker/wheels/linux-amd64')).collect { it.fileName.toString() })
                 .noneMatch { it.contains('1.0.0') && it.startsWith('grocker_sample_helper') }
 

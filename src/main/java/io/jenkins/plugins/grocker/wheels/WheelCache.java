@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Dependency wheels kept between compilations, one pool per compiler key (a wheel built in one compiler
@@ -23,14 +23,22 @@ public final class WheelCache {
         this.root = root;
     }
 
-    /** {@code GROCKER_CACHE_DIR}, else {@code $XDG_CACHE_HOME/grocker}, else {@code ~/.cache/grocker}. */
-    public static WheelCache fromEnvironment(java.util.Map<String, String> env) {
+    /** The wheel cache in {@link #directory}. */
+    public static WheelCache fromEnvironment(Map<String, String> env) {
+        return new WheelCache(directory(env));
+    }
+
+    /**
+     * This machine's grocker cache (the wheel pools and the build locks): {@code GROCKER_CACHE_DIR}, else
+     * {@code $XDG_CACHE_HOME/grocker}, else {@code ~/.cache/grocker}.
+     */
+    public static Path directory(Map<String, String> env) {
         String dir = env.get("GROCKER_CACHE_DIR");
         if (dir == null || dir.isBlank()) {
             String xdg = env.get("XDG_CACHE_HOME");
             dir = (xdg == null || xdg.isBlank() ? System.getProperty("user.home") + "/.cache" : xdg) + "/grocker";
         }
-        return new WheelCache(Path.of(dir));
+        return Path.of(dir);
     }
 
     public Path pool(String compilerKey) {

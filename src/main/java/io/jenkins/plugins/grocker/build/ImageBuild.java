@@ -35,7 +35,7 @@ import java.util.concurrent.Executors;
  * ({@link MakeImageStep}: under the key's lock on this machine, looked up again, built, published first writer wins)
  * each image, deciding the children of rebuilt parents once their digest is known; then it reads every key back
  * ({@link CheckKeysStep}) and moves onto what the registry holds; then it pushes one index per target; then, only when
- * every image succeeded, it moves the tags. A failure before the tags leaves every tag where it
+ * every image succeeded, it moves the tags ({@link TagImagesStep}). A failure before the tags leaves every tag where it
  * was. Other runs of the same images, on this machine or others, may go on at the same time: see
  * {@code docs/architecture.md}, "Concurrent runs".
  *
@@ -300,7 +300,9 @@ public final class ImageBuild {
                 listener.on(new BuildEvent.Info("pushed index " + repository.name() + "@" + index.digest()));
             }
         }
-        Map<String, List<String>> tags = options.push() ? tagInRegistry(plan, indexes) : tagLocally(plan, outcomes);
+        Map<String, List<String>> tags = options.push()
+                ? new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).toList(), indexes, listener).call()
+                : tagLocally(plan, outcomes);
         List<BuildResult.ImageResult> images = new ArrayList<>();
         for (String name : graph.order()) {
             BuildTarget target = plan.targets().get(name);
@@ -319,23 +321,6 @@ public final class ImageBuild {
                     tags.get(name), platformResults));
         }
         return new BuildResult(origin, options.push(), images);
-    }
-
-    /** The spec's tags on the indexes ({@link TagImageStep}; a tag already on the index is left alone). */
-    private Map<String, List<String>> tagInRegistry(BuildPlan plan, Map<String, Manifest> indexes) throws GrockerException {
-        Map<String, List<String>> tags = new LinkedHashMap<>();
-        for (String name : plan.graph().order()) {
-            BuildTarget target = plan.targets().get(name);
-            List<String> applied = new ArrayList<>();
-            for (String tag : target.tags()) {
-                ImageReference ref = target.repository().withTag(tag);
-                boolean moved = new TagImageStep(registry, ref, indexes.get(name)).call();
-                listener.on(new BuildEvent.Info((moved ? "tagged " : "unchanged ") + ref));
-                applied.add(ref.toString());
-            }
-            tags.put(name, applied);
-        }
-        return tags;
     }
 
     /** Without push: the spec's tags on the local engine's image of its own platform, where there is one. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.image.ImageReference;
@@ -312,6 +313,71 @@ class ConcurrentRunsTest {
     }
 
     @Test
+    void aRunThatFindsAParentTagMovedLeavesTheTagsBelowItToTheOtherRun() throws Exception {
+        Machine a = machine("a");
+        Machine b = machine("b");
+        run(spec("cold"), a); // python-base is in the registry: both runs below reuse it and build their own kafka-base
+        CountDownLatch aTagging = new CountDownLatch(1);
+        CountDownLatch bDone = new CountDownLatch(1);
+        AtomicInteger puts = new AtomicInteger();
+        // a's write of kafka-base:3.11 lands, but a hears back only after b has tagged everything
+        registry.override("/v2/loom/kafka-base/manifests/3.11", exchange -> {
+            if (exchange.getRequestMethod().equals("PUT") && puts.incrementAndGet() == 1) {
+                landThenHold(exchange, "loom/kafka-base", "3.11", aTagging, bDone);
+            } else {
+                registry.answer(exchange);
+            }
+        });
+        CompletableFuture<Run> runA = inBackground(spec("a"), a);
+        await(aTagging, "run a to tag kafka-base");
+        Run runB = run(spec("b"), b);
+        bDone.countDown();
+        Run resultA = done(runA);
+
+        consistentChain();
+        assertThat(tag("kafka-base", "3.11")).isEqualTo(runB.result().image("kafka-base").index().digest().toString());
+        assertThat(tag("fastapi-base", "3.11")).isEqualTo(runB.result().image("fastapi-base").index().digest().toString());
+        assertThat(tag("fastapi-base", "latest")).isEqualTo(runB.result().image("fastapi-base").index().digest().toString());
+        List<String> said = resultA.infos().stream().filter(m -> m.contains("left to another build")).toList();
+        assertThat(said).hasSize(1);
+        assertThat(said.get(0)).contains("fastapi-base").contains(registry.host() + "/loom/kafka-base:3.11");
+        assertThat(resultA.result().image("kafka-base").tags()).isEmpty();
+        assertThat(resultA.result().image("fastapi-base").tags()).isEmpty();
+        agreesWithRegistry(resultA.result());
+        agreesWithRegistry(runB.result());
+    }
+
+    @Test
+    void aTagWrittenWhileAnotherRunMovedItsParentIsNoticedAndTheSetMadeWholeAgain() throws Exception {
+        Machine a = machine("a");
+        Machine b = machine("b");
+        run(spec("cold"), a);
+        CountDownLatch aTagging = new CountDownLatch(1);
+        CountDownLatch bDone = new CountDownLatch(1);
+        AtomicInteger puts = new AtomicInteger();
+        // a checked kafka-base:3.11 and is about to tag fastapi-base:3.11; b tags everything in between
+        registry.override("/v2/loom/fastapi-base/manifests/3.11", exchange -> {
+            if (exchange.getRequestMethod().equals("PUT") && puts.incrementAndGet() == 1) {
+                aTagging.countDown();
+                await(bDone, "run b to finish");
+            }
+            registry.answer(exchange);
+        });
+        CompletableFuture<Run> runA = inBackground(spec("a"), a);
+        await(aTagging, "run a to tag fastapi-base");
+        run(spec("b"), b);
+        bDone.countDown();
+        Run resultA = done(runA);
+
+        consistentChain();
+        assertThat(resultA.infos()).filteredOn(m -> m.contains("tagging again")).hasSize(1);
+        assertThat(resultA.result().image("kafka-base").tags()).containsExactly(registry.host() + "/loom/kafka-base:3.11");
+        assertThat(resultA.result().image("fastapi-base").tags())
+                .containsExactly(registry.host() + "/loom/fastapi-base:3.11", registry.host() + "/loom/fastapi-base:latest");
+        agreesWithRegistry(resultA.result());
+    }
+
+    @Test
     void twoCompilationsOnOneMachineBuildTheCompilerImageOnce() throws Exception {
         Machine agent = machine("agent");
         Path appFile = dir.resolve("app.yaml");
@@ -356,6 +422,23 @@ class ConcurrentRunsTest {
                 .containsOnly(agent.engine().builds.get(0).id());
         assertThat(results).extracting(r -> r.images().get(0).platforms().get(0).reason().kind())
                 .containsExactlyInAnyOrder(Reason.Kind.NEW_KEY, Reason.Kind.MADE_MEANWHILE);
+    }
+
+    /** Stores the tag write at once, but answers it only after {@code release}: the writer learns late that it landed. */
+    private void landThenHold(HttpExchange exchange, String repository, String tag, CountDownLatch arrived,
+            CountDownLatch release) throws java.io.IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String mediaType = exchange.getRequestHeaders().getFirst("Content-Type");
+        String digest = FakeRegistry.sha256(body);
+        registry.putManifest(repository, tag, mediaType, body);
+        arrived.countDown();
+        await(release, "the other run to finish");
+        exchange.getResponseHeaders().add("Docker-Content-Digest", digest);
+        FakeRegistry.send(exchange, 201, null, new byte[0]);
+    }
+
+    private String tag(String image, String tag) {
+        return registry.digestOf("loom/" + image, tag).orElseThrow(() -> new AssertionError("no tag " + image + ":" + tag));
     }
 
     /** Every image and platform of the result is what its key tag names, and every tag it reports names its index. */

@@ -300,9 +300,14 @@ public final class ImageBuild {
                 listener.on(new BuildEvent.Info("pushed index " + repository.name() + "@" + index.digest()));
             }
         }
-        Map<String, List<String>> tags = options.push()
-                ? new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).toList(), indexes, listener).call()
-                : tagLocally(plan, outcomes);
+        Map<String, List<String>> tags;
+        if (options.push() && !options.moveTags()) {
+            tags = leaveTags(plan);
+        } else if (options.push()) {
+            tags = new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).toList(), indexes, listener).call();
+        } else {
+            tags = tagLocally(plan, outcomes);
+        }
         List<BuildResult.ImageResult> images = new ArrayList<>();
         for (String name : graph.order()) {
             BuildTarget target = plan.targets().get(name);
@@ -321,6 +326,22 @@ public final class ImageBuild {
                     tags.get(name), platformResults));
         }
         return new BuildResult(origin, options.push(), images);
+    }
+
+    /** With push but without moving tags: every tag is listed for {@code grocker index}, none is written. */
+    private Map<String, List<String>> leaveTags(BuildPlan plan) throws InputException {
+        Map<String, List<String>> tags = new LinkedHashMap<>();
+        for (String name : plan.graph().order()) {
+            BuildTarget target = plan.targets().get(name);
+            List<String> listed = new ArrayList<>();
+            for (String tag : target.tags()) {
+                ImageReference ref = target.repository().withTag(tag);
+                listener.on(new BuildEvent.Info("not tagged (left to grocker index): " + ref));
+                listed.add(ref.toString());
+            }
+            tags.put(name, listed);
+        }
+        return tags;
     }
 
     /** Without push: the spec's tags on the local engine's image of its own platform, where there is one. */

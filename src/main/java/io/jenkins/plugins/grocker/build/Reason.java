@@ -35,7 +35,9 @@ public record Reason(Kind kind, String key, String subject) {
          * A run: another build published the key at the same time as this one; the registry's image is used and this
          * run's own image of the key is not: {@code another build published key K at the same time; the image in R is used}.
          */
-        ADOPTED
+        ADOPTED,
+        /** A reason read back from a result file: its sentence is kept as it was written. */
+        RECORDED
     }
 
     public Reason {
@@ -84,6 +86,11 @@ public record Reason(Kind kind, String key, String subject) {
         return new Reason(Kind.ADOPTED, key, registry);
     }
 
+    /** A reason as a result file recorded it (for results merged from files). */
+    public static Reason recorded(String sentence) {
+        return new Reason(Kind.RECORDED, null, sentence);
+    }
+
     /** The sentence. */
     @JsonValue
     public String text() {
@@ -98,6 +105,7 @@ public record Reason(Kind kind, String key, String subject) {
             case FOUND_LOCALLY_PUSHED -> "key " + key + " found in the local engine; pushed";
             case MADE_MEANWHILE -> "another build made key " + key + " meanwhile (found in " + subject + ")";
             case ADOPTED -> "another build published key " + key + " at the same time; the image in " + subject + " is used";
+            case RECORDED -> subject;
         };
     }
 

@@ -304,7 +304,8 @@ public final class ImageBuild {
         if (options.push() && !options.moveTags()) {
             tags = leaveTags(plan);
         } else if (options.push()) {
-            tags = new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).toList(), indexes, listener).call();
+            tags = new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).map(TagImagesStep.Image::of).toList(),
+                    indexes, listener).call();
         } else {
             tags = tagLocally(plan, outcomes);
         }

@@ -86,13 +86,19 @@ public final class ImageBuild {
      *
      * @param imageId the image in the local engine, or null (reused from the registry, or another build's image adopted)
      * @param manifest the image in the registry, or null without push
+     * @param published whether this run pushed {@code manifest} under the key (built here, or the local engine's),
+     *     rather than found it in the registry
      */
     record Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
-            ImageReference keyTag, double seconds, String engine) {
-        /** The same image slot holding what another build published under the key. */
+            ImageReference keyTag, double seconds, String engine, boolean published) {
+        /**
+         * The same image slot holding what another build published under the key since: when this run had published
+         * its own image, the reason says that another build's is used instead ({@link Reason.Kind#ADOPTED}); when it
+         * had found the key in the registry, the reason stays (it found the key there; the key now names another image).
+         */
         Outcome adopt(Descriptor theirs) {
-            return new Outcome(platform, key, Status.REUSED, Reason.adopted(key.shortForm(), keyTag.registry()), null, theirs,
-                    keyTag, seconds, engine);
+            Reason now = published ? Reason.adopted(key.shortForm(), keyTag.registry()) : reason;
+            return new Outcome(platform, key, Status.REUSED, now, null, theirs, keyTag, seconds, engine, false);
         }
     }
 
@@ -192,8 +198,10 @@ public final class ImageBuild {
                 if (!below.contains(node)) {
                     Outcome ours = settled.get(node);
                     listener.on(new BuildEvent.Info("[" + node.name() + " " + node.platform() + "] key " + ours.key().shortForm()
-                            + " was published by another build right after this one (" + theirs.digest() + " replaced "
-                            + ours.manifest().digest() + "); moving onto the registry's image and what is built on it"));
+                            + (ours.published() ? " was published by another build right after this one ("
+                                    : " was published again by another build after this one found it (")
+                            + theirs.digest() + " replaced " + ours.manifest().digest()
+                            + "); moving onto the registry's image and what is built on it"));
                     settled.put(node, ours.adopt(theirs));
                 }
             });
@@ -276,7 +284,7 @@ public final class ImageBuild {
         if (decision instanceof Decision.Reuse reuse && (reuse.manifest() != null || !options.push())) {
             listener.on(new BuildEvent.Started(target.name(), platform, Status.REUSE, reuse.reason() + on));
             outcome = new Outcome(platform, reuse.key(), Status.REUSED, reuse.reason(), reuse.imageId(), reuse.manifest(),
-                    reuse.keyTag(), seconds(start), engine.endpoint());
+                    reuse.keyTag(), seconds(start), engine.endpoint(), false);
         } else {
             outcome = new MakeImageStep(engine, registry, locks, options, auth(target.repository()), listener, on)
                     .call(decision, start);

@@ -68,7 +68,7 @@ final class MakeImageStep {
             if (published != null) {
                 Reason reason = Reason.madeMeanwhile(key.shortForm(), target.repository().registry());
                 started(target, platform, Status.REUSE, reason);
-                return outcome(decision, key, keyTag, Status.REUSED, reason, imageId, published, start);
+                return outcome(decision, key, keyTag, Status.REUSED, reason, imageId, published, false, start);
             }
             Status status;
             Reason reason;
@@ -85,19 +85,19 @@ final class MakeImageStep {
                 throw new EngineException(keyTag + " left the local engine during the build (removed by someone); run the build again");
             }
             if (!options.push()) {
-                return outcome(decision, key, keyTag, status, reason, imageId, null, start);
+                return outcome(decision, key, keyTag, status, reason, imageId, null, false, start);
             }
             PublishImageStep.Published publication = new PublishImageStep(engine, registry, keyTag, imageId, auth, output).call();
             if (publication.adopted()) {
                 Reason adopted = Reason.adopted(key.shortForm(), target.repository().registry());
                 listener.on(new BuildEvent.Info("[" + target.name() + " " + platform + "] " + adopted + " ("
                         + publication.manifest().digest() + "); this build's own image of the key is not used"));
-                return outcome(decision, key, keyTag, Status.REUSED, adopted, null, publication.manifest(), start);
+                return outcome(decision, key, keyTag, Status.REUSED, adopted, null, publication.manifest(), false, start);
             }
             if (decision instanceof Decision.Reuse) {
                 reason = Reason.foundLocallyPushed(key.shortForm());
             }
-            return outcome(decision, key, keyTag, status, reason, imageId, publication.manifest(), start);
+            return outcome(decision, key, keyTag, status, reason, imageId, publication.manifest(), true, start);
         }
     }
 
@@ -128,8 +128,8 @@ final class MakeImageStep {
     }
 
     private ImageBuild.Outcome outcome(Decision decision, CacheKey key, ImageReference keyTag, Status status, Reason reason,
-            String imageId, Descriptor manifest, long start) {
+            String imageId, Descriptor manifest, boolean published, long start) {
         return new ImageBuild.Outcome(decision.platform(), key, status, reason, imageId, manifest, keyTag,
-                (System.nanoTime() - start) / 1e9, engine.endpoint());
+                (System.nanoTime() - start) / 1e9, engine.endpoint(), published);
     }
 }

@@ -312,6 +312,99 @@ class ConcurrentRunsTest {
         consistentChain();
     }
 
+    /**
+     * As above, with a second run on machine b: it waits for b's python-base, finds it, and then another machine's push
+     * of the key (a's) replaces it. Both runs of b move onto a's image; only the run that published b's image says it
+     * adopted another build's, and machine b built python-base once.
+     */
+    @Test
+    void aRunThatFoundAKeyAnotherMachineReplacedMovesOnWithoutClaimingItBuiltIt() throws Exception {
+        Machine a = machine("a");
+        Machine b = machine("b");
+        HierarchySpec spec = spec("kafka-python");
+        Decision.Build planned = (Decision.Build) build(spec, a, true, new ArrayList<>()).plan().decisions("python-base").get(AMD64);
+        String keyPath = "/v2/loom/python-base/manifests/" + planned.key().tag();
+
+        CyclicBarrier bothBuilding = new CyclicBarrier(2);
+        CountDownLatch aPutArrived = new CountDownLatch(1);
+        CountDownLatch bReadBack = new CountDownLatch(1);
+        CountDownLatch foundOnB = new CountDownLatch(1);
+        CountDownLatch aDone = new CountDownLatch(1);
+        Consumer<io.jenkins.plugins.grocker.docker.BuildRequest> together = r -> {
+            if (imageIs(r, "python-base")) {
+                try {
+                    bothBuilding.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the two builds of python-base did not meet", e);
+                }
+            }
+        };
+        a.engine().beforeBuild(together);
+        b.engine().beforeBuild(r -> {
+            together.accept(r);
+            if (imageIs(r, "python-base")) {
+                await(aPutArrived, "run a to push python-base");
+            }
+            if (imageIs(r, "kafka-base")) {
+                await(aDone, "run a to finish");
+            }
+        });
+        // a's put is held until b's builder has put and read back its own, and b's other run has found that one
+        AtomicInteger puts = new AtomicInteger();
+        AtomicBoolean bPut = new AtomicBoolean();
+        AtomicBoolean readBackSeen = new AtomicBoolean();
+        registry.override(keyPath, exchange -> {
+            if (exchange.getRequestMethod().equals("PUT")) {
+                if (puts.incrementAndGet() == 1) {
+                    aPutArrived.countDown();
+                    await(bReadBack, "machine b to read the key back");
+                    await(foundOnB, "the other run of machine b to find python-base");
+                    registry.answer(exchange);
+                } else {
+                    registry.answer(exchange);
+                    bPut.set(true);
+                }
+                return;
+            }
+            registry.answer(exchange);
+            if (exchange.getRequestMethod().equals("HEAD") && bPut.get() && readBackSeen.compareAndSet(false, true)) {
+                bReadBack.countDown();
+            }
+        });
+        Consumer<BuildEvent> watchB = e -> {
+            if (e instanceof BuildEvent.Started s && s.image().equals("python-base") && s.reason().startsWith("another build made key")) {
+                foundOnB.countDown();
+            }
+        };
+
+        CompletableFuture<Run> runA = inBackground(spec, a);
+        CompletableFuture<Run> runB1 = inBackground(spec, b, watchB);
+        CompletableFuture<Run> runB2 = inBackground(spec, b, watchB);
+        Run resultA = done(runA);
+        aDone.countDown();
+        Run resultB1 = done(runB1);
+        Run resultB2 = done(runB2);
+
+        String kept = registry.digestOf("loom/python-base", planned.key().tag()).orElseThrow();
+        assertThat(b.engine().buildsOf("python-base")).as("builds of python-base on machine b").hasSize(1);
+        Run builder = resultB1.reason("python-base").kind() == Reason.Kind.ADOPTED ? resultB1 : resultB2;
+        Run finder = builder == resultB1 ? resultB2 : resultB1;
+        assertThat(builder.reason("python-base").kind()).isEqualTo(Reason.Kind.ADOPTED);
+        assertThat(builder.infos()).anyMatch(m -> m.startsWith("[python-base linux/amd64] key " + planned.key().shortForm()
+                + " was published by another build right after this one ("));
+        assertThat(finder.reason("python-base").kind()).isEqualTo(Reason.Kind.MADE_MEANWHILE);
+        assertThat(finder.infos()).anyMatch(m -> m.startsWith("[python-base linux/amd64] key " + planned.key().shortForm()
+                + " was published again by another build after this one found it (" + kept + " replaced "));
+        for (Run run : List.of(resultA, resultB1, resultB2)) {
+            assertThat(run.result().image("python-base").platforms().get(0).digest().toString()).isEqualTo(kept);
+            for (String image : CHAIN) {
+                assertThat(run.result().image(image).index().digest()).isEqualTo(resultA.result().image(image).index().digest());
+            }
+            agreesWithRegistry(run.result());
+        }
+        consistentChain();
+    }
+
     @Test
     void aRunThatFindsAParentTagMovedLeavesTheTagsBelowItToTheOtherRun() throws Exception {
         Machine a = machine("a");

@@ -194,7 +194,8 @@ class ConcurrentRunsTest {
             assertThat(agent.engine().buildsOf(image)).as("builds of " + image + " on the one machine").hasSize(1);
             assertThat(first.result().image(image).index().digest()).isEqualTo(second.result().image(image).index().digest());
         }
-        Run waited = first.infos().stream().anyMatch(m -> m.startsWith("waiting for another build")) ? first : second;
+        // the run that waited for python-base (either run may wait later for a child the other one took first)
+        Run waited = first.infos().stream().anyMatch(m -> m.startsWith("waiting for another build of python-base ")) ? first : second;
         assertThat(waited.reason("python-base").kind()).isEqualTo(Reason.Kind.MADE_MEANWHILE);
         assertThat(waited.reason("python-base").text()).endsWith("(found in " + registry.host() + ")");
         assertThat(waited.result().image("python-base").status()).isEqualTo(Status.REUSED);

@@ -10,11 +10,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Builds one image for one platform from its context and tags it with its key tag. Returns the image id. */
+/**
+ * Builds one image for one platform from its context and tags it with its key tag. Returns the image id. When the
+ * build fails, the exception carries the last {@link #TAIL_LINES} lines the failed step printed, so that the reason
+ * shows without {@code --verbose}.
+ */
 final class BuildImageStep {
+    static final int TAIL_LINES = 20;
+
     private final ContainerEngine engine;
     private final BuildContext context;
     private final Platform platform;
@@ -46,7 +53,30 @@ final class BuildImageStep {
                     .labels(labels)
                     .networkMode(networkMode)
                     .build();
-            return engine.build(request, output);
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+            Consumer<String> keeping = line -> {
+                synchronized (tail) {
+                    if (line.startsWith("Step ")) {
+                        tail.clear();
+                    }
+                    if (!line.startsWith(" ---> ") && !line.isBlank()) {
+                        tail.addLast(line);
+                        if (tail.size() > TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
+                }
+                output.accept(line);
+            };
+            try {
+                return engine.build(request, keeping);
+            } catch (EngineException e) {
+                List<String> lines;
+                synchronized (tail) {
+                    lines = List.copyOf(tail);
+                }
+                throw lines.isEmpty() ? e : new EngineException(e.getMessage(), e, lines);
+            }
         } finally {
             Files.deleteIfExists(tar);
         }

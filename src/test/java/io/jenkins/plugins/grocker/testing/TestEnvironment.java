@@ -70,6 +70,7 @@ public final class TestEnvironment {
         Map<String, String> env = new HashMap<>();
         env.put("GROCKER_REGISTRY", registry.host());
         env.put("GROCKER_ROOTFS_DIR", rootfsDir.toString());
+        env.put("GROCKER_ALLOWED_PATHS", rootfsDir.toString());
         env.putAll(extra);
         return env;
     }

@@ -93,6 +93,7 @@ final class TreeArchive {
             String rel = root.relativize(p).toString().replace('\\', '/');
             String name = rel.isEmpty() ? "./" : "./" + rel;
             TarArchiveEntry e;
+            boolean content = false;
             if (Files.isSymbolicLink(p)) {
                 e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                 e.setLinkName(Files.readSymbolicLink(p).toString());
@@ -105,6 +106,7 @@ final class TreeArchive {
                 int own = Files.isExecutable(p) ? 0755 : 0644;
                 e.setMode(0100000 | (spec.mode() == null ? own : spec.mode()));
                 e.setSize(Files.size(p));
+                content = true;
             } else {
                 throw new IllegalArgumentException(p + " is neither a file, a directory nor a symbolic link");
             }
@@ -113,8 +115,8 @@ final class TreeArchive {
             e.setGroupName("");
             e.setModTime(0);
             tar.putArchiveEntry(e);
-            if (e.isFile()) {
-                try (InputStream in = Files.newInputStream(p)) {
+            if (content) {
+                try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                     in.transferTo(tar);
                 }
             }
@@ -155,7 +157,26 @@ final class TreeArchive {
                 if (name == null) {
                     continue;
                 }
+                // parents the archive does not list are made here, so that they belong to the owner too
+                String parent = name.substring(0, Math.max(name.lastIndexOf('/', name.endsWith("/") ? name.length() - 2 : name.length()), 1));
+                List<String> missing = new ArrayList<>();
+                while (parent.length() > 1 && !seen.contains(parent)) {
+                    missing.add(0, parent);
+                    parent = parent.substring(0, Math.max(parent.lastIndexOf('/'), 1));
+                }
+                for (String dirName : missing) {
+                    TarArchiveEntry d = new TarArchiveEntry(dirName + "/");
+                    d.setMode(040000 | (spec.mode() == null ? 0755 : directoryMode(spec.mode())));
+                    d.setIds((int) ids[0], (int) ids[1]);
+                    d.setUserName("");
+                    d.setGroupName("");
+                    d.setModTime(source.getModTime());
+                    tar.putArchiveEntry(d);
+                    tar.closeArchiveEntry();
+                    seen.add(dirName);
+                }
                 TarArchiveEntry e;
+                boolean content = false;
                 if (source.isSymbolicLink()) {
                     e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                     e.setLinkName(source.getLinkName());
@@ -175,6 +196,7 @@ final class TreeArchive {
                     e = new TarArchiveEntry(name);
                     e.setMode(0100000 | fileMode(spec, source.getMode()));
                     e.setSize(source.getSize());
+                    content = true;
                 } else {
                     throw new IllegalArgumentException(spec.source().getFileName() + ": " + source.getName()
                             + " is a device or FIFO; an archive for an image may hold files, directories and links only");
@@ -184,7 +206,7 @@ final class TreeArchive {
                 e.setGroupName("");
                 e.setModTime(source.getModTime());
                 tar.putArchiveEntry(e);
-                if (e.isFile() && !source.isLink()) {
+                if (content) {
                     in.transferTo(tar);
                 }
                 tar.closeArchiveEntry();

@@ -123,16 +123,25 @@ public final class TestEnvironment {
     }
 
     public Run build(Path spec, List<Platform> platforms, boolean push) throws Exception {
-        return walk(spec, platforms, push, false);
+        return walk(spec, platforms, push, false, Map.of());
+    }
+
+    /** A build whose spec sees {@code extraEnv} too. */
+    public Run build(Path spec, List<Platform> platforms, boolean push, Map<String, String> extraEnv) throws Exception {
+        return walk(spec, platforms, push, false, extraEnv);
     }
 
     public Run plan(Path spec, List<Platform> platforms) throws Exception {
-        return walk(spec, platforms, true, true);
+        return walk(spec, platforms, true, true, Map.of());
     }
 
-    private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan) throws Exception {
+    public Run plan(Path spec, List<Platform> platforms, Map<String, String> extraEnv) throws Exception {
+        return walk(spec, platforms, true, true, extraEnv);
+    }
+
+    private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan, Map<String, String> extraEnv) throws Exception {
         List<BuildEvent> events = Collections.synchronizedList(new ArrayList<>());
-        ImageBuild build = BaseBuild.of(new SpecLoader(env(Map.of())).load(spec),
+        ImageBuild build = BaseBuild.of(new SpecLoader(env(extraEnv)).load(spec),
                 new BuildOptions(platforms, push, "host", 2, Map.of()),
                 BuildServices.of(engine, registryClient, Credentials.none(), events::add));
         BuildResult result = plan ? build.plan().toResult() : build.run();

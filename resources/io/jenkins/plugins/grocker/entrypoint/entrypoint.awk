@@ -7,6 +7,9 @@
 #   GROCKER_EP_FILES  the configuration fragments, each path followed by the unit separator (\037)
 #   GROCKER_EP_OP     what to do (see the dispatch at the end of BEGIN)
 #   GROCKER_EP_ARG, GROCKER_EP_ARG2   the operation's arguments
+#   GROCKER_EP_NL     1 when the template to render ends with a newline
+#   GROCKER_EP_LC_ALL the caller's LC_ALL prefixed with "x", empty when unset (awk runs with LC_ALL=C)
+# These are removed from ENVIRON before anything is expanded.
 #
 # Lists go back to the shell as words each followed by the unit separator; the shell splits them with
 # IFS set to that character and globbing off, so a word may hold spaces, quotes, newlines or "$(...)"
@@ -228,7 +231,7 @@ function directive(file, lineno,    key, where, i, v, n, kind) {
 }
 
 function load(    files, n, i, file, line, lineno, r, problem) {
-    n = split(ENVIRON["GROCKER_EP_FILES"], files, US)
+    n = split(FILES, files, US)
     WWW["server"] = "uwsgi"; WWW["port"] = 8080; WWW["workers"] = 2; WWW["threads"] = 1; WWW["max_body"] = "10m"
     SCRIPTS = "/scripts"
     for (i = 1; i <= n; i++) {
@@ -317,7 +320,7 @@ function check_expands(list, what,    n, w, i) {
 }
 
 # Renders a template file to stdout. The last line gets a newline only when the file had one
-# (GROCKER_EP_NL=1), so that the rendered file is byte for byte the template with its variables replaced.
+# (GROCKER_EP_NL=1 in the call), so that the rendered file is byte for byte the template with its variables replaced.
 function render(file,    line, r, lineno, out, first) {
     lineno = 0
     first = 1
@@ -329,7 +332,7 @@ function render(file,    line, r, lineno, out, first) {
         first = 0
     }
     if (r < 0) fail("template " file ": cannot read it", 78)
-    if (!first && ENVIRON["GROCKER_EP_NL"] == "1") printf "\n"
+    if (!first && NEWLINE_AT_END) printf "\n"
 }
 
 # --- what to start --------------------------------------------------------------------------------------
@@ -616,9 +619,19 @@ function words(what, which,    list) {
 BEGIN {
     init_tables()
     cron_init()
+    FILES = ENVIRON["GROCKER_EP_FILES"]
+    delete ENVIRON["GROCKER_EP_FILES"]
     op = ENVIRON["GROCKER_EP_OP"]
     arg = ENVIRON["GROCKER_EP_ARG"]
     arg2 = ENVIRON["GROCKER_EP_ARG2"]
+    NEWLINE_AT_END = ENVIRON["GROCKER_EP_NL"] == "1"
+    # templates and commands see the container's environment, not the variables of this call
+    if (ENVIRON["GROCKER_EP_LC_ALL"] == "") delete ENVIRON["LC_ALL"]
+    else ENVIRON["LC_ALL"] = substr(ENVIRON["GROCKER_EP_LC_ALL"], 2)
+    split("FILES OP ARG ARG2 NL LC_ALL", internal, " ")
+    for (i = 1; i in internal; i++) {
+        if (internal[i] != "FILES") delete ENVIRON["GROCKER_EP_" internal[i]]
+    }
     if (op == "render") {
         render(arg)
         exit 0

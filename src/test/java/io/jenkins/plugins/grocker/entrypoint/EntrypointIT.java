@@ -436,11 +436,14 @@ class EntrypointIT {
         assertThat(stop.exit()).as(stop.all()).isZero();
         assertThat(seconds).as("stopped in %.1f s", seconds).isLessThan(8);
         assertThat(exitCode(c[0])).as(logs(c[0])).isZero();
-        String logs = logs(c[0]);
-        assertThat(logs).contains("\"GET /static/style.css HTTP/1.1\" 200")
-                .contains("GET /whoami => generated")
+        // nginx's access log on stdout; its errors, uwsgi's log and the entrypoint's lines on stderr
+        Result logs = docker(30, "logs", c[0]);
+        assertThat(logs.out()).contains("\"GET /static/style.css HTTP/1.1\" 200").contains("\"GET /media/report HTTP/1.1\" 200")
+                .doesNotContain("grocker-entrypoint");
+        assertThat(logs.err()).contains("GET /whoami => generated")
                 .contains("grocker-entrypoint: www: TERM received; stopping nginx and uwsgi")
-                .contains("grocker-entrypoint: www: stopped");
+                .contains("grocker-entrypoint: www: stopped")
+                .doesNotContain("GET /static/style.css");
     }
 
     @Test

@@ -414,6 +414,19 @@ abstract class EntrypointScriptTest {
     }
 
     @Test
+    void templatesSeeTheContainersEnvironmentNotTheEntrypointsOwnVariables() throws Exception {
+        Path source = Files.writeString(dir.resolve("env.tpl"), "lc=${LC_ALL:-unset} op=${GROCKER_EP_OP:-none} files=${GROCKER_EP_FILES:-none}\n");
+        Path destination = dir.resolve("out/env.txt");
+        fragment("020-env.conf", EntrypointConfig.builder().template(source.toString(), destination.toString(), 0644).build());
+        assertThat(runQuiet(env(), "true").exit()).isZero();
+        assertThat(Files.readString(destination)).isEqualTo("lc=unset op=none files=none\n");
+        Map<String, String> env = env();
+        env.put("LC_ALL", "C.UTF-8");
+        assertThat(runQuiet(env, "true").exit()).isZero();
+        assertThat(Files.readString(destination)).isEqualTo("lc=C.UTF-8 op=none files=none\n");
+    }
+
+    @Test
     void aChildTemplateForTheSameDestinationReplacesTheParents() throws Exception {
         Path base = Files.writeString(dir.resolve("base.tpl"), "base\n");
         Path child = Files.writeString(dir.resolve("child.tpl"), "child\n");

@@ -17,10 +17,11 @@ import java.util.function.Consumer;
 /**
  * Builds one image for one platform from its context and tags it with its key tag. Returns the image id. When the
  * build fails, the exception carries the last {@link #TAIL_LINES} lines the failed step printed, so that the reason
- * shows without {@code --verbose}.
+ * shows without {@code --verbose}. Terminal colour escapes are removed from the lines it hands on.
  */
 final class BuildImageStep {
     static final int TAIL_LINES = 20;
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]");
 
     private final ContainerEngine engine;
     private final BuildContext context;
@@ -54,7 +55,10 @@ final class BuildImageStep {
                     .networkMode(networkMode)
                     .build();
             java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
-            Consumer<String> keeping = line -> {
+            Consumer<String> keeping = raw -> {
+                // the classic builder colours a RUN step's stderr (ESC[91m ... ESC[0m): drop the escapes, so that a
+                // script's "grocker: ..." line is seen as one and the lines read well in a Jenkins log
+                String line = ANSI.matcher(raw).replaceAll("");
                 synchronized (tail) {
                     if (line.startsWith("Step ")) {
                         tail.clear();

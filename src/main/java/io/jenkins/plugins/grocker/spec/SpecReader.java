@@ -2,12 +2,7 @@ package io.jenkins.plugins.grocker.spec;
 
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.image.ImageReference;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.grocker.InputException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -42,7 +42,6 @@ final class YamlTree {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Path file;
-    private final Map<Node, Integer> sizes = new IdentityHashMap<>();
     private final Map<Node, Boolean> open = new IdentityHashMap<>();
     private int nodes;
 
@@ -158,15 +157,12 @@ final class YamlTree {
         return NODES.textNode(text);
     }
 
-    /** Counts the node's expanded size against the bound, before it is expanded. */
+    /**
+     * Counts one value of the expanded tree against the bound. An alias is the same node met again, so every
+     * expansion of it is counted value by value, and the walk stops as soon as the bound is passed.
+     */
     private void count(Node node) throws InputException {
-        if (node.getNodeId() == org.yaml.snakeyaml.nodes.NodeId.scalar) {
-            nodes++;
-        } else if (sizes.containsKey(node)) {
-            nodes += sizes.get(node);
-        } else {
-            nodes++;
-        }
+        nodes++;
         if (nodes > MAX_NODES) {
             throw error(node.getStartMark(), "the spec expands to more than " + MAX_NODES + " values (through aliases?); refusing it");
         }

@@ -151,6 +151,7 @@ class SpecHostileInputTest {
         assertThat(spec.images().get(1).env()).containsExactly(Map.entry("LANG", "C.UTF-8"));
 
         assertThat(errorOf(HEAD + "    workdir: *nothing\n")).contains("line 5", "undefined alias nothing");
+        assertThat(errorOf(HEAD + "    dirs: &loop [/a, *loop]\n")).contains("a recursive structure");
 
         StringBuilder laughs = new StringBuilder("registry: r:5000/t\nlol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (int i = 1; i < 10; i++) {

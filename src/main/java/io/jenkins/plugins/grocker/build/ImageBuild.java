@@ -265,7 +265,10 @@ public final class ImageBuild {
             List<String> applied = new ArrayList<>();
             for (String tag : target.tags()) {
                 ImageReference ref = target.repository().withTag(tag);
-                if (options.push()) {
+                if (options.push() && !options.moveTags()) {
+                    listener.on(new BuildEvent.Info("not tagged (left to grocker index): " + ref));
+                    applied.add(ref.toString());
+                } else if (options.push()) {
                     boolean moved = new TagImageStep(registry, ref, indexes.get(name)).call();
                     listener.on(new BuildEvent.Info((moved ? "tagged " : "unchanged ") + ref));
                     applied.add(ref.toString());

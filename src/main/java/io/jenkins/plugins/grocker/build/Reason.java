@@ -25,7 +25,9 @@ public record Reason(Kind kind, String key, String subject) {
         /** A plan: the local engine has the key; the image will be pushed. */
         FOUND_LOCALLY_TO_PUSH,
         /** A run: the local engine had the key and the image was pushed. */
-        FOUND_LOCALLY_PUSHED
+        FOUND_LOCALLY_PUSHED,
+        /** A reason read back from a result file: its sentence is kept as it was written. */
+        RECORDED
     }
 
     public Reason {
@@ -64,6 +66,11 @@ public record Reason(Kind kind, String key, String subject) {
         return new Reason(Kind.FOUND_LOCALLY_PUSHED, key, null);
     }
 
+    /** A reason as a result file recorded it (for results merged from files). */
+    public static Reason recorded(String sentence) {
+        return new Reason(Kind.RECORDED, null, sentence);
+    }
+
     /** The sentence. */
     @JsonValue
     public String text() {
@@ -76,6 +83,7 @@ public record Reason(Kind kind, String key, String subject) {
             case FOUND_LOCALLY -> "key " + key + " found in the local engine";
             case FOUND_LOCALLY_TO_PUSH -> "key " + key + " found in the local engine; it will be pushed";
             case FOUND_LOCALLY_PUSHED -> "key " + key + " found in the local engine; pushed";
+            case RECORDED -> subject;
         };
     }
 

@@ -30,7 +30,8 @@ final class RunnerCommand extends BuildingCommand.OnApp {
         AppSpec app = load();
         long start = System.nanoTime();
         BuildResult result = Session.with(options, verbose, env, out(), s -> RunnerBuild.of(app, wheels,
-                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null)), s).run());
+                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.labels(app.file(), null))
+                        .withMoveTags(!push.noTag), s).run());
         writeResult(result);
         Summary.builds(out(), start, result);
         return 0;

@@ -87,7 +87,7 @@ class PromoteFaultsIT {
                         .readTree(dir.resolve("audit-" + trial + ".json").toFile());
                 assertThat(audit.path("outcome").asText()).isEqualTo(ok ? "promoted" : "failed");
                 if (!audit.path("source").path("digest").isNull()) {
-                    assertThat(audit.path("targets").get(1).path("previousDigest").asText()).isEqualTo(old);
+                    assertThat(audit.path("targets").get(1).path("previousDigest").asText()).isEqualTo(old.toString());
                 }
                 if (ok) {
                     completed++;

@@ -134,7 +134,7 @@ class PromoteIT {
         assertThat(record.path("who").asText()).isEqualTo("release-manager");
         assertThat(record.path("build").asText()).isEqualTo("https://ci.example.com/job/rel/7/");
         assertThat(record.path("time").asText()).endsWith("Z");
-        assertThat(record.path("source").path("digest").asText()).isEqualTo(image.digest());
+        assertThat(record.path("source").path("digest").asText()).isEqualTo(image.digest().toString());
         assertThat(record.path("source").path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
         assertThat(record.path("source").path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
         assertThat(record.path("targets").get(0).path("previousDigest").isNull()).isTrue();
@@ -161,7 +161,7 @@ class PromoteIT {
         Run again = grocker("promote", registry.host() + "/team/big:2.0", other.host() + "/prod/big:2.0", "--audit", audit.toString());
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("copied 0 (0 B), skipped " + image.blobs().size()).contains("already at");
-        assertThat(json(audit).path("targets").get(0).path("previousDigest").asText()).isEqualTo(image.digest());
+        assertThat(json(audit).path("targets").get(0).path("previousDigest").asText()).isEqualTo(image.digest().toString());
     }
 
     @Test
@@ -180,7 +180,7 @@ class PromoteIT {
         assertThat(digestOf(registry.host() + "/rel/guarded:1.2.3")).isEqualTo(first.digest());
         JsonNode refused = json(audit);
         assertThat(refused.path("outcome").asText()).isEqualTo("refused");
-        assertThat(refused.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest());
+        assertThat(refused.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest().toString());
         assertThat(refused.path("targets").get(0).path("outcome").asText()).isEqualTo("refused");
 
         Run moved = grocker("promote", registry.host() + "/team/guarded:b", registry.host() + "/rel/guarded:stable",
@@ -201,8 +201,8 @@ class PromoteIT {
         assertThat(digestOf(registry.host() + "/rel/guarded:1.2.3")).isEqualTo(second.digest());
         assertThat(forced.out()).contains("tagged " + registry.host() + "/rel/guarded:1.2.3 (was " + "sha256:" + first.digest().shortForm() + ")");
         JsonNode record = json(audit);
-        assertThat(record.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest());
-        assertThat(record.path("targets").get(0).path("digest").asText()).isEqualTo(second.digest());
+        assertThat(record.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest().toString());
+        assertThat(record.path("targets").get(0).path("digest").asText()).isEqualTo(second.digest().toString());
     }
 
     @Test
@@ -229,7 +229,7 @@ class PromoteIT {
         assertThat(audit).doesNotExist();
         JsonNode plan = json(dir.resolve("plan.json"));
         assertThat(plan.path("outcome").asText()).isEqualTo("dry-run");
-        assertThat(plan.path("targets").get(0).path("previousDigest").asText()).isEqualTo(older.digest());
+        assertThat(plan.path("targets").get(0).path("previousDigest").asText()).isEqualTo(older.digest().toString());
         assertThat(plan.path("blobs").path("mounted").asLong()).isEqualTo(image.blobs().size());
     }
 

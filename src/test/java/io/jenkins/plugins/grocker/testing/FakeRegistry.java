@@ -66,6 +66,9 @@ public final class FakeRegistry implements AutoCloseable {
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
     public volatile Auth auth = Auth.NONE;
+    /** The account this registry accepts (default {@link #USER} / {@link #PASSWORD}). */
+    public volatile String user = USER;
+    public volatile String password = PASSWORD;
     public volatile long tokenExpiresIn = 300;
     public volatile boolean deleteEnabled;
     public final List<String> tokenQueries = new CopyOnWriteArrayList<>();
@@ -369,7 +372,7 @@ public final class FakeRegistry implements AutoCloseable {
             case NONE:
                 return true;
             case BASIC:
-                if (basic(USER, PASSWORD).equals(authorization)) {
+                if (basic(user, password).equals(authorization)) {
                     return true;
                 }
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"fake registry\"");
@@ -391,7 +394,7 @@ public final class FakeRegistry implements AutoCloseable {
         String token;
         if (authorization == null) {
             token = "anonymous-" + counter.incrementAndGet(); // valid for nothing
-        } else if (basic(USER, PASSWORD).equals(authorization)) {
+        } else if (basic(user, password).equals(authorization)) {
             token = "tok3n-" + counter.incrementAndGet();
             validTokens.add(token);
         } else {

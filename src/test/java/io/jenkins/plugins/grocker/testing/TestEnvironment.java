@@ -15,12 +15,14 @@ import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.SpecLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -82,11 +84,42 @@ public final class TestEnvironment {
 
     public record Cli(int code, String out, String err) {}
 
-    /** Runs the command line in this JVM with the test environment. */
+    /**
+     * Runs the command line in this JVM with the test environment. Its standard output is also echoed to the test
+     * log line by line, each line prefixed with the seconds since the command started, so that a slow IT shows
+     * which image and which build step took the time.
+     */
     public Cli cli(Map<String, String> extraEnv, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = GrockerCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), env(extraEnv), args);
+        long start = System.nanoTime();
+        String name = "grocker " + (args.length > 0 ? args[0] : "");
+        Writer echo = new Writer() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void write(char[] buf, int off, int len) {
+                out.write(buf, off, len);
+                for (int i = off; i < off + len; i++) {
+                    if (buf[i] == '\n') {
+                        System.out.printf(Locale.ROOT, "[%s +%.0fs] %s%n", name, (System.nanoTime() - start) / 1e9, line);
+                        line.setLength(0);
+                    } else {
+                        line.append(buf[i]);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+
+            @Override
+            public void close() {}
+        };
+        int code = GrockerCommand.run(new PrintWriter(echo, true), new PrintWriter(err, true), env(extraEnv), args);
+        System.out.printf(Locale.ROOT, "[%s +%.0fs] exit %d%n", name, (System.nanoTime() - start) / 1e9, code);
         return new Cli(code, out.toString(), err.toString());
     }
 

@@ -205,6 +205,13 @@ class SeedFeaturesRendererTest {
                 "RUN [\"/usr/local/lib/grocker/pip-install\", \"/opt/venv\", \"-\", \"--index-url\", \"http://127.0.0.1:8080/simple\", "
                         + "\"--trusted-host\", \"127.0.0.1\", \"-r\", \"/usr/local/lib/grocker/requirements/app.txt\", \"plotly\"]");
         assertThat(text(app, "files/requirements.txt")).isEqualTo("streamlit\n");
+
+        // The file's content is part of the context the cache key hashes: another pin, another key.
+        Map<String, String> before = app.digests();
+        Files.writeString(dir.resolve("requirements.txt"), "streamlit==1.40.0\n");
+        Map<String, String> after = render(spec, "app").digests();
+        assertThat(after.get("files/requirements.txt")).isNotEqualTo(before.get("files/requirements.txt"));
+        assertThat(after.get(BuildContext.DOCKERFILE)).isEqualTo(before.get(BuildContext.DOCKERFILE));
     }
 
     @Test

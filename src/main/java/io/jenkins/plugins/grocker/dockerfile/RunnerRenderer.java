@@ -78,8 +78,11 @@ public final class RunnerRenderer {
         }
         dirs.addAll(app.volumes());
         if (!dirs.isEmpty()) {
-            List<String> args = new ArrayList<>(List.of(owner));
-            args.addAll(dirs);
+            // make-dirs takes PATH OWNER MODE triples; the runner's directories keep the default mode
+            List<String> args = new ArrayList<>();
+            for (String dir : dirs) {
+                args.addAll(List.of(dir, owner, "-"));
+            }
             v.put("dirs", DockerfileRenderer.words(args));
         } else {
             v.put("dirs", null);

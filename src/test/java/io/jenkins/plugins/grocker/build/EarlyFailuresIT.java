@@ -41,14 +41,7 @@ class EarlyFailuresIT {
     @Test
     void aBaseWithoutAptGetIsNamedWithTheField() throws Exception {
         TestEnvironment t = TestEnvironment.get();
-        String noApt = t.registry.host() + "/early/no-apt:1";
-        Path context = Files.createDirectories(dir.resolve("ctx"));
-        Files.writeString(context.resolve("Dockerfile"), "FROM " + t.debian() + "\nRUN rm /usr/bin/apt-get\n");
-        try (DockerCli docker = new DockerCli()) {
-            DockerCli.Result built = docker.run("build", "--network", "host", "-t", noApt, context.toString());
-            assertThat(built.code()).as(built.output()).isZero();
-            assertThat(docker.run("push", noApt).code()).isZero();
-        }
+        String noApt = baseWithout(t, "no-apt", "/usr/bin/apt-get");
         Path spec = dir.resolve("spec.yaml");
         Files.writeString(spec, """
                 registry: "${GROCKER_REGISTRY}/early"
@@ -61,5 +54,56 @@ class EarlyFailuresIT {
         assertThat(cli.code()).isEqualTo(3);
         assertThat(cli.err().split("\n")[0]).as(cli.err() + cli.out()).contains("curl", "field 'packages': apt-get is not installed in the base image");
         assertThat(cli.err()).contains("grocker: | Step 5/8 : RUN [\"/usr/local/lib/grocker/apt-install\", \"curl\"]");
+    }
+
+    @Test
+    void aBaseWithoutUseraddIsNamedWithTheUserField() throws Exception {
+        TestEnvironment t = TestEnvironment.get();
+        String noUseradd = baseWithout(t, "no-useradd", "/usr/sbin/useradd");
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, """
+                registry: "${GROCKER_REGISTRY}/early"
+                images:
+                  - name: svc
+                    from: "%s"
+                    user: {name: svc, uid: 1000}
+                """.formatted(noUseradd));
+        TestEnvironment.Cli cli = t.cli(Map.of(), "base", "--spec", spec.toString(), "--platform", "linux/amd64");
+        assertThat(cli.code()).isEqualTo(3);
+        assertThat(cli.err().split("\n")[0]).as(cli.err() + cli.out())
+                .contains("svc", "field 'user': useradd is not installed in the base image");
+        assertThat(cli.err()).contains("grocker: | ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBaseWithoutPython3IsNamedWithThePythonField() throws Exception {
+        TestEnvironment t = TestEnvironment.get();
+        // Debian's minimal root filesystem has no python3; interpreter: base says the base brings it.
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, """
+                registry: "${GROCKER_REGISTRY}/early"
+                images:
+                  - name: py
+                    from: "${GROCKER_REGISTRY}/debian:bookworm"
+                    python: {interpreter: base, venv: /opt/venv}
+                """);
+        TestEnvironment.Cli cli = t.cli(Map.of(), "base", "--spec", spec.toString(), "--platform", "linux/amd64");
+        assertThat(cli.code()).isEqualTo(3);
+        assertThat(cli.err().split("\n")[0]).as(cli.err() + cli.out())
+                .contains("py", "field 'python': python3 is not installed in the base image");
+        assertThat(cli.err()).contains("grocker: | ").doesNotContain("\tat ");
+    }
+
+    /** The test's Debian base with one file removed, pushed to the test registry. */
+    private String baseWithout(TestEnvironment t, String name, String file) throws Exception {
+        String image = t.registry.host() + "/early/" + name + ":1";
+        Path context = Files.createDirectories(dir.resolve("ctx-" + name));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + t.debian() + "\nRUN rm " + file + "\n");
+        try (DockerCli docker = new DockerCli()) {
+            DockerCli.Result built = docker.run("build", "--network", "host", "-t", image, context.toString());
+            assertThat(built.code()).as(built.output()).isZero();
+            assertThat(docker.run("push", image).code()).isZero();
+        }
+        return image;
     }
 }

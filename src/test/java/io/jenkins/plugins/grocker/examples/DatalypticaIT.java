@@ -148,6 +148,11 @@ class DatalypticaIT {
             assertThat(trino.output()).contains("launcher run --etc-dir=/config/trino", "coordinator=false",
                     "discovery.uri=http://trino:8080", "query.max-memory=4GB", "node.data-dir=/var/lib/trino", "owner=shusr");
             assertThat(docker.run("run", "--rm", repo + "trino:latest").code()).isEqualTo(78);
+            // The document's labels, set on base, reach the services (trino was pulled by the runs above).
+            assertThat(docker.inspect(repo + "trino:latest", "{{index .Config.Labels \"maintainer\"}}"))
+                    .isEqualTo("Datalyptica Team <devops@datalyptica.com>");
+            assertThat(docker.inspect(repo + "trino:latest", "{{index .Config.Labels \"org.opencontainers.image.source\"}}"))
+                    .isEqualTo("https://github.com/datalyptica/datalyptica");
 
             // spark: SPARK_MODE for every start, SPARK_MASTER_URL for the spark service.
             DockerCli.Result sparkRefused = docker.run("run", "--rm", "-e", "SPARK_MODE=master", repo + "spark:latest");
@@ -157,7 +162,7 @@ class DatalypticaIT {
                     "-e", "SPARK_DRIVER_MEMORY=2g", repo + "spark:latest");
             assertThat(spark.code()).as(spark.output()).isZero();
             assertThat(spark.output()).contains("spark-class org.apache.spark.deploy.master.Master", "spark.master                spark://spark:7077",
-                    "spark.driver.memory         2g");
+                    "spark.driver.memory         2g", "owner=shusr");
 
             // minio: root credentials required; the server command from the environment.
             DockerCli.Result minioRefused = docker.run("run", "--rm", repo + "minio:latest");
@@ -195,6 +200,7 @@ class DatalypticaIT {
                 #!/bin/sh
                 echo "spark-class $*"
                 cat "$SPARK_CONF_DIR/spark-defaults.conf"
+                echo "owner=$(stat -c %U /opt/service/spark/bin/spark-class)"
                 """));
         Path src = Files.createDirectories(dir.resolve("nessie-src"));
         Files.writeString(src.resolve("Main.java"), """

@@ -54,7 +54,16 @@ public final class TestEnvironment {
             registry.close();
             engine.close();
         }));
-        Cli debian = cli(Map.of(), "base", "--spec", root.resolve("examples/debian/debian.yaml").toString());
+        // Built from a copy outside the git checkout, so the image carries no org.opencontainers.image.revision label:
+        // the same root filesystems then give the same image on every commit, and the engine's layer cache serves the
+        // steps of images built on it whose inputs did not change (with the label, every commit made every image's
+        // every step run again). What grocker builds and pushes, and its keys, are the same either way.
+        Path debianDir = Files.createTempDirectory("grocker-debian-");
+        Path debianSpec = debianDir.resolve("debian.yaml");
+        Files.copy(root.resolve("examples/debian/debian.yaml"), debianSpec);
+        debianDir.toFile().deleteOnExit();
+        debianSpec.toFile().deleteOnExit();
+        Cli debian = cli(Map.of(), "base", "--spec", debianSpec.toString());
         if (debian.code() != 0) {
             throw new IllegalStateException("building the Debian base failed: " + debian.err() + debian.out());
         }

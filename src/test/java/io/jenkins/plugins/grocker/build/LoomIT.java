@@ -90,6 +90,28 @@ class LoomIT {
             assertThat(details.user()).isEqualTo("1000:1000");
             assertThat(details.healthcheck().test()).containsExactly("CMD", "/usr/local/bin/healthcheck");
             assertThat(details.exposedPorts()).contains("8000/tcp");
+            // An API service on fastapi-base: FastAPI served by uvicorn, and the health-check script says healthy.
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            ContainerResult api = t.engine.run(RunRequest.builder(fastapi)
+                    .env("HEALTHCHECK_URL", "http://127.0.0.1:" + port + "/health")
+                    .command("sh", "-c", "cd /tmp && printf '%s\\n' 'from fastapi import FastAPI' 'app = FastAPI()' "
+                            + "'@app.get(\"/health\")' 'def health():' '    return {\"status\": \"ok\"}' > api.py && "
+                            + "(python -m uvicorn api:app --host 127.0.0.1 --port " + port + " &) && "
+                            + "for i in $(seq 1 60); do /usr/local/bin/healthcheck 2>/dev/null && break; sleep 1; done; "
+                            + "/usr/local/bin/healthcheck; echo health=$?; curl -fsS $HEALTHCHECK_URL")
+                    .build());
+            assertThat(api.output()).as(api.output()).contains("health=0", "{\"status\":\"ok\"}");
+
+            // The document's service Dockerfile runs `pip install -r requirements.txt` as the image's user: the venv is appuser's.
+            ContainerResult service = t.engine.run(RunRequest.builder(fastapi).command("sh", "-c",
+                    "echo grocker-probe==1.0 > /tmp/requirements.txt && pip install -q --no-cache-dir --index-url " + index.url()
+                            + " -r /tmp/requirements.txt && python -c 'import grocker_probe; print(grocker_probe.VALUE, grocker_probe.__file__)'")
+                    .build());
+            assertThat(service.exitCode()).as(service.output()).isZero();
+            assertThat(service.output()).contains("probe-from-index /app/.venv/lib/python3.11/site-packages/grocker_probe/");
             ContainerResult probe = t.engine.run(RunRequest.builder(t.registry.host() + "/loom/probe-base@"
                     + cold.image("probe-base").index().digest())
                     .command("python", "-c", "import grocker_probe; print(grocker_probe.VALUE)").build());

@@ -26,7 +26,7 @@ final class BaseCommand extends BuildingCommand.OnHierarchy {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         HierarchySpec hierarchy = load();
-        BuildResult result = Session.with(options, verbose, env(), out(), s -> build(hierarchy, push, options, s).run());
+        BuildResult result = session(s -> build(hierarchy, push, options, s).run());
         writeResult(result);
         Summary.builds(out(), start, result);
         return 0;

@@ -53,7 +53,8 @@ class EarlyFailuresIT {
         TestEnvironment.Cli cli = t.cli(Map.of(), "base", "--spec", spec.toString(), "--platform", "linux/amd64");
         assertThat(cli.code()).isEqualTo(3);
         assertThat(cli.err().split("\n")[0]).as(cli.err() + cli.out()).contains("curl", "field 'packages': apt-get is not installed in the base image");
-        assertThat(cli.err()).contains("grocker: | Step 5/8 : RUN [\"/usr/local/lib/grocker/apt-install\", \"curl\"]");
+        // the failed step's header is among the last lines (its number depends on how many steps the Dockerfile has)
+        assertThat(cli.err()).containsPattern("grocker: \\| Step \\d+/\\d+ : RUN \\[\"/usr/local/lib/grocker/apt-install\", \"curl\"\\]");
     }
 
     @Test

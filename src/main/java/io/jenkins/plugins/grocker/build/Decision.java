@@ -35,9 +35,14 @@ public sealed interface Decision {
         }
     }
 
-    /** No image has the key: running builds the rendered context (and pushes it when pushing). */
+    /**
+     * No image has the key: running builds the rendered context (and pushes it when pushing).
+     *
+     * @param from what the context starts from: the base or parent pinned by digest (or by key tag without push), or
+     *     {@code scratch}
+     */
     record Build(BuildTarget target, Platform platform, CacheKey key, ImageReference keyTag, BuildContext context,
-            Reason reason, String engine) implements Decision {
+            String from, Reason reason, String engine) implements Decision {
         @Override
         public Status status() {
             return Status.BUILD;

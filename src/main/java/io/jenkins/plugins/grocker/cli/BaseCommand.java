@@ -16,17 +16,17 @@ import picocli.CommandLine.Command;
                 + "image index per image, then the tags (last, and only when every image succeeded)."})
 final class BaseCommand extends BuildingCommand.OnHierarchy {
     /** The build of a hierarchy spec with these options. */
-    static ImageBuild build(HierarchySpec hierarchy, boolean push, CommonOptions options, BuildServices services)
+    static ImageBuild build(HierarchySpec hierarchy, PushOption push, CommonOptions options, BuildServices services)
             throws GrockerException {
-        return BaseBuild.of(hierarchy, Session.buildOptions(options, options.platforms(), push,
-                SourceInfo.labels(hierarchy.file(), hierarchy.source())), services);
+        return BaseBuild.of(hierarchy, Session.buildOptions(options, options.platforms(), push.push,
+                SourceInfo.labels(hierarchy.file(), hierarchy.source())).withMoveTags(!push.noTag), services);
     }
 
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
         HierarchySpec hierarchy = load();
-        BuildResult result = Session.with(options, verbose, env(), out(), s -> build(hierarchy, push.push, options, s).run());
+        BuildResult result = session(s -> build(hierarchy, push, options, s).run());
         writeResult(result);
         Summary.builds(out(), start, result);
         return 0;

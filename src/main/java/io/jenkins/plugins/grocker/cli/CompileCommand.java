@@ -22,11 +22,8 @@ final class CompileCommand extends BuildingCommand.OnApp {
     Path output;
 
     @Override
-    public Integer call() throws Exception {
-        Map<String, String> env = env();
-        AppSpec app = load();
-        long start = System.nanoTime();
-        CompileBuild.Result result = Session.with(options, verbose, env, out(), s -> new CompileBuild(app, output,
+    int build(AppSpec app, Map<String, String> env, long start) throws Exception {
+        CompileBuild.Result result = session(s -> new CompileBuild(app, output,
                 Session.buildOptions(options, options.platforms(), false, Map.of()), s, env, WheelCache.fromEnvironment(env)).run());
         writeResult(result);
         out().printf("done in %.1fs: %s%n", Summary.seconds(start), result.manifest().requirement());

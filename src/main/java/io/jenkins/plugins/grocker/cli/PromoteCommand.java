@@ -50,6 +50,15 @@ final class PromoteCommand extends TaggingCommand {
             description = "Where the audit record goes (default: promotion-<UTC timestamp>.json in the current directory).")
     Path audit;
 
+    @Option(names = "--approved-by", paramLabel = "USER",
+            description = "Who approved the promotion, for the audit record's 'who' (default: GROCKER_APPROVED_BY, else "
+                    + "BUILD_USER_ID, BUILD_USER, USER).")
+    String approvedBy;
+
+    @Option(names = "--build-url", paramLabel = "URL",
+            description = "The build that promotes, for the audit record's 'build' (default: BUILD_URL).")
+    String buildUrl;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
@@ -88,7 +97,7 @@ final class PromoteCommand extends TaggingCommand {
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant()) + ".json");
         TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, true);
         PromotionRequest request = new PromotionRequest(src, Promoter.distinct(dsts), wanted, guard, dryRun,
-                dryRun ? null : auditFile, PromotionRequest.who(env), PromotionRequest.build(env));
+                dryRun ? null : auditFile, who(env), buildUrl != null && !buildUrl.isBlank() ? buildUrl.trim() : PromotionRequest.build(env));
         RegistryClient client = registryOptions.client(env);
         long start = System.nanoTime();
         PromotionRecord record = new Promoter(client, new ConsoleReporter(out, verbose), registryOptions.jobs, clock)
@@ -101,6 +110,16 @@ final class PromoteCommand extends TaggingCommand {
         }
         out.flush();
         return 0;
+    }
+
+    /** The approver: --approved-by, else GROCKER_APPROVED_BY (set by the Jenkins steps), else who runs the command. */
+    private String who(Map<String, String> env) {
+        for (String value : new String[] {approvedBy, env.get("GROCKER_APPROVED_BY")}) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return PromotionRequest.who(env);
     }
 
     static ImageReference reference(String what, String text) throws InputException {

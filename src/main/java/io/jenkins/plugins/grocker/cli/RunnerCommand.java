@@ -25,12 +25,10 @@ final class RunnerCommand extends BuildingCommand.OnApp {
     PushOption push;
 
     @Override
-    public Integer call() throws Exception {
-        Map<String, String> env = env();
-        AppSpec app = load();
-        long start = System.nanoTime();
-        BuildResult result = Session.with(options, verbose, env, out(), s -> RunnerBuild.of(app, wheels,
-                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.ofApplication(app.source())), s).run());
+    int build(AppSpec app, Map<String, String> env, long start) throws Exception {
+        BuildResult result = session(s -> RunnerBuild.of(app, wheels,
+                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.ofApplication(app.source()))
+                        .withMoveTags(!push.noTag), s).run());
         writeResult(result);
         Summary.builds(out(), start, result);
         return 0;

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * What every subcommand has: {@code -h/--help} (answered before any other option is checked, so it works without
- * the required ones), the top command (for the environment) and its own spec (for the output).
+ * the required ones), {@code --output-json} and {@code --verbose}, the environment (from the top command) and its own
+ * spec (for the output).
  */
 abstract class Subcommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -25,15 +25,12 @@ abstract class Subcommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Show the Docker output of builds and containers, and stack traces.")
     boolean verbose;
 
-    @ParentCommand
-    GrockerCommand parent;
-
     @Spec
     CommandSpec commandSpec;
 
-    /** The environment the command line was given. */
+    /** The environment the command line was given (held by the top command, however deep this one is). */
     final Map<String, String> env() {
-        return parent.env;
+        return ((GrockerCommand) commandSpec.root().userObject()).env;
     }
 
     /** Writes the result to {@code --output-json} (atomically), when given. */

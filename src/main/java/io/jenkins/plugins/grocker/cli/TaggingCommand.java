@@ -2,15 +2,8 @@ package io.jenkins.plugins.grocker.cli;
 
 import picocli.CommandLine.Mixin;
 
-/**
- * The commands whose whole job is the registry (promote, publish): tag templates and guards, registry connection
- * options, the result file; their registry failures exit with 4.
- */
-abstract class TaggingCommand extends Subcommand implements GrockerCommand.RegistryCommand {
+/** The registry commands that move tags (promote, publish): tag templates and guards. */
+abstract class TaggingCommand extends RegistryBackedCommand {
     @Mixin
     TagOptions tagOptions;
-
-    @Mixin
-    RegistryOptions registryOptions;
-
 }

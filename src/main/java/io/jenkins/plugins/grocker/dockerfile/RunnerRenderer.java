@@ -188,8 +188,11 @@ public final class RunnerRenderer {
         if (app.media() != null) {
             dirs.add(app.media());
         }
-        List<String> args = new ArrayList<>(List.of(owner));
-        args.addAll(dirs);
+        // make-dirs takes PATH OWNER MODE triples; the runner's directories keep the default mode
+        List<String> args = new ArrayList<>();
+        for (String dir : dirs) {
+            args.addAll(List.of(dir, owner, "-"));
+        }
         return args;
     }
 

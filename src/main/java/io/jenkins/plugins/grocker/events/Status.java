@@ -17,6 +17,17 @@ public enum Status {
     /** A run: an image with its key existed and was used. */
     REUSED;
 
+    /** The status written as {@code text} (built, reused, build, reuse), or null for null or anything else. */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static Status parse(String text) {
+        for (Status s : values()) {
+            if (s.toString().equals(text)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** True for {@link #BUILD} and {@link #BUILT}. */
     public boolean isBuild() {
         return this == BUILD || this == BUILT;

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that never holds the blob in memory). The registry checks the digest and answers 201. The body can be sent
  * once only, so the transport never retries this call; a failed copy starts again with a new session.
  */
-final class BlobUploadPutEndpoint extends Endpoint<String> {
+final class BlobUploadPutEndpoint extends WriteEndpoint<String> {
     private final URI location;
     private final Digest digest;
     private final long size;
@@ -58,16 +58,6 @@ final class BlobUploadPutEndpoint extends Endpoint<String> {
             }
             return content;
         }), size);
-    }
-
-    @Override
-    String contentType() {
-        return "application/octet-stream";
-    }
-
-    @Override
-    boolean push() {
-        return true;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.jenkins.plugins.grocker.image.Digest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A single-platform image manifest (OCI or Docker v2 schema 2), read from its own bytes: the config and the
@@ -16,12 +17,19 @@ public final class ImageManifest {
     private final Descriptor config;
     private final List<Descriptor> layers;
     private final List<Descriptor> foreignLayers;
+    private final List<Map<String, String>> layerAnnotations;
+    private final Map<String, String> annotations;
+    private final String artifactType;
 
-    private ImageManifest(Manifest manifest, Descriptor config, List<Descriptor> layers, List<Descriptor> foreignLayers) {
+    private ImageManifest(Manifest manifest, Descriptor config, List<Descriptor> layers, List<Descriptor> foreignLayers,
+            List<Map<String, String>> layerAnnotations, Map<String, String> annotations, String artifactType) {
         this.manifest = manifest;
         this.config = config;
         this.layers = Collections.unmodifiableList(layers);
         this.foreignLayers = Collections.unmodifiableList(foreignLayers);
+        this.layerAnnotations = Collections.unmodifiableList(layerAnnotations);
+        this.annotations = annotations;
+        this.artifactType = artifactType;
     }
 
     /**
@@ -37,11 +45,19 @@ public final class ImageManifest {
         JsonNode json = Json.readObject(manifest.bytes(), what);
         Descriptor config = Json.descriptor(json.path("config"), what + ": the config");
         List<Descriptor> layers = new ArrayList<>();
+        List<Map<String, String>> layerAnnotations = new ArrayList<>();
         List<Descriptor> foreign = new ArrayList<>();
         for (JsonNode layer : json.path("layers")) {
-            (layer.has("urls") ? foreign : layers).add(Json.descriptor(layer, what + ": a layer"));
+            Descriptor d = Json.descriptor(layer, what + ": a layer");
+            if (layer.has("urls")) {
+                foreign.add(d);
+            } else {
+                layers.add(d);
+                layerAnnotations.add(Json.stringMap(layer.path("annotations")));
+            }
         }
-        return new ImageManifest(manifest, config, layers, foreign);
+        return new ImageManifest(manifest, config, layers, foreign, layerAnnotations,
+                Json.stringMap(json.path("annotations")), Json.text(json, "artifactType"));
     }
 
     public Manifest manifest() {
@@ -64,6 +80,21 @@ public final class ImageManifest {
     /** Layers that live elsewhere (their descriptors have {@code urls}); registries do not hold them. */
     public List<Descriptor> foreignLayers() {
         return foreignLayers;
+    }
+
+    /** The annotations of {@code layers().get(i)}; empty when it has none. */
+    public Map<String, String> layerAnnotations(int i) {
+        return layerAnnotations.get(i);
+    }
+
+    /** The manifest's own annotations; empty when it has none. */
+    public Map<String, String> annotations() {
+        return annotations;
+    }
+
+    /** The {@code artifactType} of an artifact manifest, or null for an image. */
+    public String artifactType() {
+        return artifactType;
     }
 
     /** The compressed size of the image: config plus every layer the registry holds. */

@@ -57,6 +57,17 @@ final class Json {
         return new Descriptor(mediaType, Digest.of(digest), size.asLong());
     }
 
+    /** The text members of an object, in order; empty for anything else. */
+    static java.util.Map<String, String> stringMap(JsonNode node) {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                map.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
     private static String oneLine(String text) {
         return text == null ? "" : text.replaceAll("\\s+", " ").trim();
     }

@@ -7,7 +7,7 @@ import io.jenkins.plugins.grocker.RegistryException;
  * {@code PUT /v2/<repo>/manifests/<reference>} with the manifest's own bytes and media type. Returns the digest;
  * a {@code Docker-Content-Digest} answer that differs from the manifest's digest is an error.
  */
-final class ManifestPutEndpoint extends Endpoint<Digest> {
+final class ManifestPutEndpoint extends WriteEndpoint<Digest> {
     private final String reference;
     private final Manifest manifest;
 
@@ -35,11 +35,6 @@ final class ManifestPutEndpoint extends Endpoint<Digest> {
     @Override
     String contentType() {
         return manifest.mediaType();
-    }
-
-    @Override
-    boolean push() {
-        return true;
     }
 
     /** The same bytes under the same reference: sending them again gives the same result. */

@@ -16,6 +16,7 @@ import java.util.List;
  * @param findLinks directories (inside the image) or URLs searched for wheels and sdists
  * @param indexUrl a PEP 503 index, or null for none
  * @param extraIndexUrls more indexes
+ * @param requirements a requirements file next to the spec (its content is part of the cache key), or null
  * @param pip whether the venv this image makes has pip; null for yes. {@code false} makes a runtime venv: no pip in
  *     it, and {@code interpreter: apt} installs {@code python3} without {@code python3-venv}, so the image holds no
  *     wheel file (Debian's python3-venv brings pip's and setuptools' wheels)
@@ -30,12 +31,18 @@ public record PythonSpec(
         String indexUrl,
         List<String> extraIndexUrls,
         List<String> trustedHosts,
+        java.nio.file.Path requirements,
         Boolean pip) {
     public PythonSpec {
         packages = List.copyOf(packages);
         findLinks = List.copyOf(findLinks);
         extraIndexUrls = List.copyOf(extraIndexUrls);
         trustedHosts = List.copyOf(trustedHosts);
+    }
+
+    /** True when something is installed with pip: packages or a requirements file. */
+    public boolean installs() {
+        return !packages.isEmpty() || requirements != null;
     }
 
     /** False only for {@code pip: false}. */
@@ -65,6 +72,7 @@ public record PythonSpec(
         b.indexUrl = indexUrl;
         b.extraIndexUrls = extraIndexUrls;
         b.trustedHosts = trustedHosts;
+        b.requirements = requirements;
         b.pip = pip;
         return b;
     }
@@ -80,6 +88,7 @@ public record PythonSpec(
         private String indexUrl;
         private List<String> extraIndexUrls = List.of();
         private List<String> trustedHosts = List.of();
+        private java.nio.file.Path requirements;
         private Boolean pip;
 
         private Builder() {}
@@ -134,9 +143,14 @@ public record PythonSpec(
             return this;
         }
 
+        public Builder requirements(java.nio.file.Path value) {
+            this.requirements = value;
+            return this;
+        }
+
         public PythonSpec build() {
-            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls, trustedHosts,
-                    pip);
+            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls,
+                    trustedHosts, requirements, pip);
         }
     }
 }

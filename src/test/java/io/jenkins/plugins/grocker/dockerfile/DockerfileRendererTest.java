@@ -59,7 +59,7 @@ class DockerfileRendererTest {
         assertThat(df).contains("ENV VIRTUAL_ENV=/code/venv PATH=/code/venv/bin:$PATH");
         assertThat(df).contains("RUN [\"/usr/local/lib/grocker/pip-install\", \"/code/venv\", \"1000:1001\", \"--no-index\", \"--find-links\", \"/usr/share/python-wheels\", \"wheel\"]");
         assertThat(df).contains("COPY [\"files/0-hc.py\", \"/hc\"]");
-        assertThat(df).contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"1000:1001\", \"/var/log/troc\"]");
+        assertThat(df).contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"/var/log/troc\", \"1000:1001\", \"-\"]");
         assertThat(df).contains("ENV SITE_ROOT=\"/code\" QUOTE=\"say \\\"hi\\\"\"");
         assertThat(df).contains("WORKDIR /code\n");
         assertThat(df).contains("LABEL \"org.opencontainers.image.title\"=\"flowcore\" \"org.opencontainers.image.version\"=\"1.2\" \"team\"=\"a \\$b\"");
@@ -151,5 +151,19 @@ class DockerfileRendererTest {
                 .contains("RUN [\"/usr/local/lib/grocker/make-venv\", \"/code/venv\", \"-\", \"no\", \"-\", \"no\"]");
         String dev = new DockerfileRenderer().render(spec, spec.images().get(1), Platform.LINUX_AMD64, FROM).dockerfile();
         assertThat(dev).contains("RUN [\"/usr/local/lib/grocker/pip-install\", \"/code/venv\", \"-\", \"--no-index\"");
+    }
+
+    @Test
+    void theFlowCoreExampleIsARuntimeImageWithoutCompilerOrPipAndADevelopmentImageOnIt() throws Exception {
+        HierarchySpec spec = new SpecLoader(Map.of()).load(Path.of("examples/flowcore/flowcore.yaml"));
+        assertThat(spec.images()).extracting(i -> i.name()).containsExactly("flowcore", "flowcore-dev");
+        String runtime = new DockerfileRenderer().render(spec, spec.images().get(0), Platform.LINUX_AMD64, FROM).dockerfile();
+        assertThat(runtime).contains("\"python3\"", "\"gunicorn\"", "\"chromium-driver\"", "\"libpq5\"")
+                .contains("RUN [\"/usr/local/lib/grocker/make-venv\", \"/code/venv\", \"1000:1000\", \"yes\", \"3.11\", \"no\"]")
+                .doesNotContain("python3-venv").doesNotContain("-whl").doesNotContain("\"gcc\"").doesNotContain("-dev\"")
+                .doesNotContain("pip-install");
+        String dev = new DockerfileRenderer().render(spec, spec.images().get(1), Platform.LINUX_AMD64, FROM).dockerfile();
+        assertThat(dev).contains("\"gcc\"", "\"python3-dev\"", "\"rustc\"", "\"nim\"", "\"python3-venv\"", "\"libpq-dev\"")
+                .contains("RUN [\"/usr/local/lib/grocker/pip-install\", \"/code/venv\"");
     }
 }

@@ -161,7 +161,8 @@ class RunnerRendererTest {
         assertThat(df).contains("RUN [\"/usr/local/lib/grocker/install-wheels\", \"/code/venv\", \"hello==1.0.0\", \"inherit\", \"gunicorn\"]")
                 .contains("RUN [\"/usr/local/lib/grocker/apt-install\", \"tini\", \"nginx-light\", \"python3-gunicorn\"]")
                 .contains("COPY --from=install /code/venv /code/venv")
-                .contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"troc\", \"/config\", \"/scripts\", \"/media\"]")
+                .contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"/config\", \"troc\", \"-\", \"/scripts\", \"troc\", \"-\","
+                        + " \"/media\", \"troc\", \"-\"]")
                 .contains("VOLUME [\"/media\"]")
                 .contains("EXPOSE 5000")
                 .doesNotContain("ENV VIRTUAL_ENV")
@@ -181,5 +182,29 @@ class RunnerRendererTest {
         RunnerRenderer.Base noVenv = new RunnerRenderer.Base("troc", null, Map.of());
         assertThatThrownBy(() -> new RunnerRenderer(app, manifest, wheels).render(Platform.LINUX_AMD64, from, noVenv))
                 .hasMessageContaining("field 'venv': inherit: the base image 127.0.0.1:5000/flowcore/flowcore:3.11 has no virtual environment");
+    }
+
+    @Test
+    void theWorkdirAndVolumesAreMadeWithMakeDirsTriples(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("app.yaml"), """
+                app: "grocker-sample==1.0.0"
+                base: 127.0.0.1:5000/apptest/py:1
+                image: 127.0.0.1:5000/apps/grocker-sample
+                user: {name: app, uid: 1001}
+                workdir: /app
+                volumes: [/data]
+                """);
+        AppSpec app = new AppSpecLoader(Map.of()).load(dir.resolve("app.yaml"));
+        Files.createDirectories(dir.resolve("wheels/linux-amd64"));
+        Wheelhouse wheelhouse = new Wheelhouse(Wheelhouse.SCHEMA, "grocker-sample", "1.0.0", List.of(), "grocker-sample==1.0.0",
+                Map.of("linux/amd64", new Wheelhouse.PlatformWheels("linux-amd64", "cp311", "sha256:" + "c".repeat(64), "k", "k",
+                        "grocker_sample-1.0.0-py3-none-any.whl", List.of())));
+        String dockerfile = new RunnerRenderer(app, wheelhouse, dir.resolve("wheels"))
+                .render(Platform.LINUX_AMD64, "127.0.0.1:5000/apptest/py@sha256:" + "a".repeat(64),
+                        new RunnerRenderer.Base(null, null, Map.of())).dockerfile();
+        // make-dirs (shared with the base images) takes PATH OWNER MODE triples
+        assertThat(dockerfile).contains(
+                "RUN [\"/usr/local/lib/grocker/make-dirs\", \"/app\", \"1001:1001\", \"-\", \"/data\", \"1001:1001\", \"-\","
+                        + " \"/config\", \"1001:1001\", \"-\"]");
     }
 }

@@ -229,5 +229,8 @@ class SpecLoaderTest {
         assertThat(errorOf("registry: r:5000\nimages:\n  - {name: a, from: debian, python: {venv: /v, pip: false, findLinks: [/w],"
                 + " packages: [wheel]}}\n")).contains("field 'python.packages'").contains("'pip' is false");
         assertThat(errorOf("registry: r:5000\nimages:\n  - {name: a, from: debian, python: {pip: false}}\n")).contains("field 'python.pip'");
+        Files.writeString(dir.resolve("requirements.txt"), "wheel\n");
+        assertThat(errorOf("registry: r:5000\nimages:\n  - {name: a, from: debian, python: {venv: /v, pip: false, findLinks: [/w],"
+                + " requirements: requirements.txt}}\n")).contains("field 'python.requirements'").contains("'pip' is false");
     }
 }

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * repository; a manifest put under a digest must have that digest ({@code DIGEST_INVALID}); an upload's bytes must
  * hash to the digest it is closed with; an unknown media type or a bad tag is refused; deleting needs
  * {@link #deleteEnabled}. Optional Basic or Bearer authentication (the token endpoint {@code /token} is served by the
- * same server) and per-path overrides for answers a real registry would rarely give.
+ * same server) and per-path overrides for answers a real registry would rarely give, or to hold a request back and
+ * then {@link #answer} it (interleavings of concurrent clients).
  *
  * <p>Test set-up may seed blobs ({@link #putBlob}, visible in every repository) and manifests ({@link #putManifest})
  * without these checks. Thread-safe.
@@ -66,6 +67,9 @@ public final class FakeRegistry implements AutoCloseable {
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
     public volatile Auth auth = Auth.NONE;
+    /** The account this registry accepts (default {@link #USER} / {@link #PASSWORD}). */
+    public volatile String user = USER;
+    public volatile String password = PASSWORD;
     public volatile long tokenExpiresIn = 300;
     public volatile boolean deleteEnabled;
     public final List<String> tokenQueries = new CopyOnWriteArrayList<>();
@@ -197,37 +201,48 @@ public final class FakeRegistry implements AutoCloseable {
                 override.handle(exchange);
                 return;
             }
-            if (path.equals("/token")) {
-                token(exchange, authorization);
-                return;
-            }
-            if (!authorized(exchange, authorization)) {
-                return;
-            }
-            if (path.equals("/v2/")) {
-                send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            int manifestsAt = path.lastIndexOf("/manifests/");
-            int uploadsAt = path.indexOf("/blobs/uploads/");
-            int blobsAt = path.lastIndexOf("/blobs/");
-            int tagsAt = path.lastIndexOf("/tags/list");
-            if (manifestsAt > 3) {
-                manifest(exchange, method, path.substring(4, manifestsAt), path.substring(manifestsAt + "/manifests/".length()));
-            } else if (uploadsAt > 3) {
-                upload(exchange, method, path.substring(4, uploadsAt), path.substring(uploadsAt + "/blobs/uploads/".length()));
-            } else if (blobsAt > 3) {
-                blob(exchange, method, path.substring(4, blobsAt), path.substring(blobsAt + "/blobs/".length()));
-            } else if (tagsAt > 3 && method.equals("GET")) {
-                String repository = path.substring(4, tagsAt);
-                send(exchange, 200, "application/json", JSON.writeValueAsBytes(Map.of("name", repository,
-                        "tags", new ArrayList<>(tags(repository)))));
-            } else {
-                error(exchange, 404, "NAME_UNKNOWN", "unknown path");
-            }
+            answer(exchange);
         } catch (RuntimeException e) {
             e.printStackTrace();
             throw e;
+        }
+    }
+
+    /**
+     * Answers a request as the registry does when no override is set: an override that only wants to hold a request
+     * back (to make an interleaving of two clients deterministic), or to act after it, calls this.
+     */
+    public void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (path.equals("/token")) {
+            token(exchange, authorization);
+            return;
+        }
+        if (!authorized(exchange, authorization)) {
+            return;
+        }
+        if (path.equals("/v2/")) {
+            send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        int manifestsAt = path.lastIndexOf("/manifests/");
+        int uploadsAt = path.indexOf("/blobs/uploads/");
+        int blobsAt = path.lastIndexOf("/blobs/");
+        int tagsAt = path.lastIndexOf("/tags/list");
+        if (manifestsAt > 3) {
+            manifest(exchange, method, path.substring(4, manifestsAt), path.substring(manifestsAt + "/manifests/".length()));
+        } else if (uploadsAt > 3) {
+            upload(exchange, method, path.substring(4, uploadsAt), path.substring(uploadsAt + "/blobs/uploads/".length()));
+        } else if (blobsAt > 3) {
+            blob(exchange, method, path.substring(4, blobsAt), path.substring(blobsAt + "/blobs/".length()));
+        } else if (tagsAt > 3 && method.equals("GET")) {
+            String repository = path.substring(4, tagsAt);
+            send(exchange, 200, "application/json", JSON.writeValueAsBytes(Map.of("name", repository,
+                    "tags", new ArrayList<>(tags(repository)))));
+        } else {
+            error(exchange, 404, "NAME_UNKNOWN", "unknown path");
         }
     }
 
@@ -369,7 +384,7 @@ public final class FakeRegistry implements AutoCloseable {
             case NONE:
                 return true;
             case BASIC:
-                if (basic(USER, PASSWORD).equals(authorization)) {
+                if (basic(user, password).equals(authorization)) {
                     return true;
                 }
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"fake registry\"");
@@ -391,7 +406,7 @@ public final class FakeRegistry implements AutoCloseable {
         String token;
         if (authorization == null) {
             token = "anonymous-" + counter.incrementAndGet(); // valid for nothing
-        } else if (basic(USER, PASSWORD).equals(authorization)) {
+        } else if (basic(user, password).equals(authorization)) {
             token = "tok3n-" + counter.incrementAndGet();
             validTokens.add(token);
         } else {

@@ -1,39 +1,23 @@
 # Rendered by Grocker Pipeline for {{app}} {{version}} on {{platform}}. Change the spec, not this file.
-# Stage 1 installs the wheels into {{venvWhat}}; only that environment reaches the runner.
-FROM {{from}} AS install
+# On the application's dependency image, one layer: the application's installed files and console scripts, and the
+# entrypoint's configuration of this version. Stage 1 installs the application's wheel with Debian's
+# python3-installer into a tree of its own; only that tree reaches the runner.
+FROM {{base}} AS install
 USER root
 COPY grocker/install-wheels grocker/apt-install /usr/local/lib/grocker/
 RUN ["/usr/local/lib/grocker/install-wheels", "--prepare"]
 COPY wheels/ /tmp/grocker/wheels/
+COPY entrypoint.conf /tmp/grocker/root{{fragment}}
 RUN ["/usr/local/lib/grocker/install-wheels", {{install}}]
 
 FROM {{from}}
-USER root
-ARG DEBIAN_FRONTEND=noninteractive
-COPY grocker/ /usr/local/lib/grocker/
-RUN ["/usr/local/lib/grocker/apt-install", {{packages}}]
-{{#user}}
-RUN ["/usr/local/lib/grocker/add-user", {{user}}]
-{{/user}}
-COPY --from=install {{venv}} {{venv}}
-COPY entrypoint/ {{entrypointDir}}/
-COPY entrypoint.conf {{fragment}}
-{{#templates}}
-COPY templates/ /etc/grocker/templates/
-{{/templates}}
-{{#scripts}}
-COPY scripts/ {{scripts}}/
-{{/scripts}}
-RUN ["/usr/local/lib/grocker/make-dirs", {{dirs}}]
+COPY --from=install /tmp/grocker/root/ /
 {{#ownVenv}}
 ENV VIRTUAL_ENV={{venv}} PATH={{venv}}/bin:$PATH
 {{/ownVenv}}
 {{#env}}
 ENV {{env}}
 {{/env}}
-{{#workdir}}
-WORKDIR {{workdir}}
-{{/workdir}}
 LABEL {{labels}}
 {{#ports}}
 EXPOSE {{ports}}

@@ -71,17 +71,39 @@ final class AppTargets {
                 app.file().toString(), (platform, pinned) -> renderer.render(image, inherited, platform, pinned));
     }
 
-    /** The runner of a wheelhouse: the base plus the run dependencies, the user, the installed wheels and the entrypoint. */
-    static BuildTarget runner(AppSpec app, List<Platform> platforms, Wheelhouse wheelhouse, Path wheels,
+    /**
+     * The runner of a wheelhouse, as two targets: the dependency image ({@link #dependenciesName}: the base plus the
+     * run dependencies, the user, the entrypoint and every wheel but the application's, installed; pushed to the
+     * runner's repository under its key tag only) and the runner on it (the application's wheel and the configuration,
+     * with the spec's tags). A version that keeps its dependencies has the same dependency image: only the runner's
+     * last layer and config are built and pushed.
+     *
+     * @return the dependency image, then the runner
+     */
+    static List<BuildTarget> runner(AppSpec app, List<Platform> platforms, Wheelhouse wheelhouse, Path wheels,
             Map<Platform, InspectBaseStep.Facts> bases) {
         List<String> tags = app.tags().stream().map(t -> t.replace("{version}", wheelhouse.version())).toList();
         RunnerRenderer renderer = new RunnerRenderer(app, wheelhouse, wheels);
-        BuildTarget.Recipe recipe = (platform, from) -> {
-            InspectBaseStep.Facts facts = bases.get(platform);
-            return renderer.render(platform, from, new RunnerRenderer.Base(facts.config().user(),
-                    facts.config().env().get("VIRTUAL_ENV"), facts.config().labels()));
-        };
-        return new BuildTarget(lastName(app), app.image(), base(app), platforms, tags, app.file().toString(), recipe);
+        String dependencies = dependenciesName(app);
+        BuildTarget.Recipe dependenciesRecipe = (platform, from) -> renderer.renderDependencies(platform, from, baseOf(bases, platform));
+        BuildTarget.Recipe runnerRecipe = (platform, from) ->
+                renderer.render(platform, from, bases.get(platform).pinned(), baseOf(bases, platform));
+        return List.of(
+                new BuildTarget(dependencies, app.image(), base(app), platforms, List.of(), app.file().toString(), dependenciesRecipe),
+                new BuildTarget(lastName(app), app.image(), new BuildTarget.Base.Parent(dependencies), platforms, tags,
+                        app.file().toString(), runnerRecipe));
+    }
+
+    /** The dependency image's name in a run: the runner's, with {@value #DEPENDENCIES_SUFFIX}. */
+    static String dependenciesName(AppSpec app) {
+        return lastName(app) + DEPENDENCIES_SUFFIX;
+    }
+
+    static final String DEPENDENCIES_SUFFIX = "-dependencies";
+
+    private static RunnerRenderer.Base baseOf(Map<Platform, InspectBaseStep.Facts> bases, Platform platform) {
+        InspectBaseStep.Facts facts = bases.get(platform);
+        return new RunnerRenderer.Base(facts.config().user(), facts.config().env().get("VIRTUAL_ENV"), facts.config().labels());
     }
 
     /**

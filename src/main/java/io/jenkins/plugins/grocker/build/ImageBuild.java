@@ -60,6 +60,8 @@ public final class ImageBuild {
     private final Credentials credentials;
     private final BuildListener listener;
     private final KeyLocks locks;
+    /** The images the result shows, in this order; empty for every image, parents first. */
+    private List<String> shown = List.of();
 
     /**
      * @param origin the spec file, for the result
@@ -74,6 +76,19 @@ public final class ImageBuild {
         this.credentials = services.credentials();
         this.listener = services.listener();
         this.locks = services.locks();
+    }
+
+    /**
+     * Shows only these images in the result, in this order, and pushes an index and moves tags for them only; the
+     * others are built (or reused) and pushed under their key tags as usual, for the shown ones to be built on.
+     * Returns this.
+     */
+    public ImageBuild showing(List<String> names) {
+        if (names.isEmpty() || !targets.stream().map(BuildTarget::name).toList().containsAll(names)) {
+            throw new IllegalArgumentException("showing " + names + ": not names of the targets");
+        }
+        this.shown = List.copyOf(names);
+        return this;
     }
 
     /** Plans, then runs the plan. */
@@ -297,9 +312,11 @@ public final class ImageBuild {
     /** Pushes the indexes, then (all of them, last) moves the tags, then makes the result. */
     private BuildResult finish(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes) throws GrockerException {
         BuildGraph graph = plan.graph();
+        List<String> listed = shown.isEmpty() ? graph.order() : shown;
+        List<String> ordered = graph.order().stream().filter(listed::contains).toList();
         Map<String, Manifest> indexes = new LinkedHashMap<>();
         if (options.push()) {
-            for (String name : graph.order()) {
+            for (String name : ordered) {
                 List<Map.Entry<Platform, Descriptor>> children = new ArrayList<>();
                 outcomes.get(name).forEach((p, o) -> children.add(Map.entry(p, o.manifest())));
                 ImageReference repository = plan.targets().get(name).repository();
@@ -312,13 +329,14 @@ public final class ImageBuild {
         if (options.push() && !options.moveTags()) {
             tags = leaveTags(plan);
         } else if (options.push()) {
-            tags = new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).map(TagImagesStep.Image::of).toList(),
-                    indexes, listener).call();
+            tags = new TagImagesStep(registry, ordered.stream().map(plan.targets()::get)
+                    .map(t -> new TagImagesStep.Image(t.name(), listed.contains(t.parent()) ? t.parent() : null, t.repository(), t.tags()))
+                    .toList(), indexes, listener).call();
         } else {
             tags = tagLocally(plan, outcomes);
         }
         List<BuildResult.ImageResult> images = new ArrayList<>();
-        for (String name : graph.order()) {
+        for (String name : listed) {
             BuildTarget target = plan.targets().get(name);
             List<BuildResult.PlatformResult> platformResults = new ArrayList<>();
             boolean anyBuilt = false;
@@ -329,7 +347,13 @@ public final class ImageBuild {
                         o.reason(), round(o.seconds()), o.engine()));
             }
             Manifest index = indexes.get(name);
-            images.add(new BuildResult.ImageResult(name, target.repository().name(), target.parent(), BuildPlan.from(target),
+            // an image whose parent is not shown says what that parent started from
+            BuildTarget root = target;
+            while (root.parent() != null && !listed.contains(root.parent())) {
+                root = plan.targets().get(root.parent());
+            }
+            images.add(new BuildResult.ImageResult(name, target.repository().name(), listed.contains(target.parent()) ? target.parent() : null,
+                    BuildPlan.from(root),
                     anyBuilt ? Status.BUILT : Status.REUSED,
                     index == null ? null : new BuildResult.IndexResult(index.digest(), MediaTypes.OCI_INDEX, index.size()),
                     tags.get(name), platformResults));

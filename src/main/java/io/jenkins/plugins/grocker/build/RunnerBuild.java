@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code grocker runner}: checks the spec's entrypoint values, every wheel against the manifest and the base image
  * (Python 3 with the venv module and the wheels' version; with {@code venv: inherit}, its venv and no conflicting
  * distribution in it), then builds, pushes and tags the runner image for each platform through {@link ImageBuild}
- * (per-platform images, then the index, then the tags).
+ * (per-platform images, then the index, then the tags): first its dependency image (reused whenever the dependency
+ * wheels, the base and the rest of the spec below the application are the same), then the runner on it.
  */
 public final class RunnerBuild {
     private RunnerBuild() {}
@@ -49,8 +50,11 @@ public final class RunnerBuild {
                 AppTargets.checkInheritedVenv(app, bases.get(p), wheelsOf);
             }
         }
-        BuildTarget runner = AppTargets.runner(app, platforms, manifest, wheels, bases);
-        return new ImageBuild(String.valueOf(app.file()), List.of(runner), options.withPlatforms(platforms), services);
+        List<BuildTarget> targets = AppTargets.runner(app, platforms, manifest, wheels, bases);
+        // the result shows the runner only: one image per repository, as grocker index and the library expect; the
+        // dependency image is in the registry under its key tag, and the runner's io.grocker.from label names it
+        return new ImageBuild(String.valueOf(app.file()), targets, options.withPlatforms(platforms), services)
+                .showing(List.of(AppTargets.lastName(app)));
     }
 
     /** The platforms an application is built for: {@code --platform}, else the spec's, else the engine's own. */

@@ -22,13 +22,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The runner's build context for one platform, from {@code runner/runner.Dockerfile}: a throwaway stage
- * installs the verified wheels into a virtual environment (a new one, or the base image's own with
- * {@code venv: inherit}); the final stage is the base plus the run dependencies, tini, the www packages when the
- * application has a www service, the user, that environment, the entrypoint (the one of base images,
- * {@code entrypoint/}) with the application's configuration fragment, the ops scripts and the directories of the
- * container contract ({@code /config}, the scripts directory, the media volume) owned by the user. No wheel, no
- * compiler and no index setting reaches the final stage; what the base holds, the runner holds too. Thread-safe.
+ * The runner's two build contexts for one platform, its layers split by how often they change (docs/app.md,
+ * "Layers"): the <em>dependency image</em> ({@code runner/dependencies.Dockerfile}): the base, the run dependencies,
+ * tini, the www packages when the application has a www service, the user, the entrypoint (the one of base images,
+ * {@code entrypoint/}), the ops scripts, templates and the directories of the container contract ({@code /config},
+ * the scripts directory, the media volume) owned by the user, then one layer with every dependency wheel installed
+ * into the virtual environment (a new one without pip, or the base image's own with {@code venv: inherit}); and the
+ * <em>runner</em> ({@code runner/runner.Dockerfile}) on it: one layer with the application's wheel installed and the
+ * entrypoint's fragment of this version, then the configuration. Wheels are installed in throwaway stages by Debian's
+ * python3-installer ({@code runner/install-wheels}); no wheel, no installer, no pip, no compiler and no index setting
+ * reaches either image; what the base holds, the runner holds too. Thread-safe.
  */
 public final class RunnerRenderer {
     /** Helper scripts of the base images the runner also uses. */
@@ -57,6 +60,7 @@ public final class RunnerRenderer {
     private final Wheelhouse wheelhouse;
     private final Path wheels;
     private final Template template = Template.load("runner/runner.Dockerfile");
+    private final Template dependencies = Template.load("runner/dependencies.Dockerfile");
 
     public RunnerRenderer(AppSpec app, Wheelhouse wheelhouse, Path wheels) {
         this.app = app;
@@ -65,40 +69,28 @@ public final class RunnerRenderer {
     }
 
     /**
-     * Renders the context.
+     * The dependency image's context: on the base, the run dependencies, tini, the www packages, the user, the
+     * entrypoint, the templates, the ops scripts, the contract directories, then one layer holding every wheel of the
+     * wheelhouse but the application's, installed (with a new virtual environment, the environment itself). Nothing
+     * in it depends on the application's version, so its key (this context and the base) stays the same across
+     * versions that keep their dependencies.
      *
      * @param from the base pinned by digest for this platform
      * @param base what the base's config says
      * @throws InputException when a wheel does not match the manifest, no non-root user is known, the base has no venv
-     *     to inherit, or a value cannot reach the entrypoint
+     *     to inherit
      */
-    public BuildContext render(Platform platform, String from, Base base) throws InputException {
-        List<Path> files = WheelhouseStore.verify(wheels, wheelhouse, platform.toString());
-        UserSpec user = app.user();
-        String finalUser = user != null ? user.numeric() : base.user();
-        if (finalUser == null || finalUser.isBlank() || finalUser.equals("root") || finalUser.equals("0")
-                || finalUser.startsWith("0:") || finalUser.startsWith("root:")) {
-            throw new InputException(app.file() + ": field 'user': is required: the base image " + app.base()
-                    + " runs as root and the runner must not");
-        }
-        String venv = venv(app, base);
-        Wheelhouse.PlatformWheels platformWheels = wheelhouse.platforms().get(platform.toString());
-        String sitePackages = sitePackages(venv, platformWheels.pythonTag());
+    public BuildContext renderDependencies(Platform platform, String from, Base base) throws InputException {
+        Wheels w = wheels(platform, base);
         WwwSpec www = app.www();
-
-        Map<String, Object> v = new HashMap<>();
-        v.put("app", wheelhouse.app());
-        v.put("version", wheelhouse.version());
-        v.put("platform", platform.toString());
+        Map<String, Object> v = common(platform, w);
         v.put("from", from);
-        v.put("venv", venv);
-        v.put("ownVenv", !app.inheritsVenv());
-        v.put("venvWhat", app.inheritsVenv() ? "the base's own virtual environment " + venv : "a new virtual environment");
-        List<String> install = new ArrayList<>(List.of(venv, wheelhouse.requirement(), app.inheritsVenv() ? "inherit" : "new"));
+        List<String> install = new ArrayList<>(List.of(w.venv(), app.inheritsVenv() ? "inherit" : "new", "deps"));
         if (www != null && www.server().equals(WwwSpec.GUNICORN)) {
             install.add("gunicorn");
         }
         v.put("install", DockerfileRenderer.words(install));
+        v.put("wheels", !w.dependencies().isEmpty());
         Set<String> packages = new LinkedHashSet<>(EntrypointConfig.PACKAGES);
         if (www != null) {
             packages.addAll(EntrypointConfig.WWW_PACKAGES);
@@ -106,14 +98,63 @@ public final class RunnerRenderer {
         }
         packages.addAll(AptPackages.forPlatform(app.runDependencies(), platform));
         v.put("packages", DockerfileRenderer.words(List.copyOf(packages)));
+        UserSpec user = app.user();
         v.put("user", user == null ? null : DockerfileRenderer.words(List.of(user.name(), Long.toString(user.uid()),
                 Long.toString(user.gid()), user.sudo() ? "yes" : "no")));
-        v.put("dirs", DockerfileRenderer.words(ownedDirectories(finalUser)));
+        v.put("dirs", DockerfileRenderer.words(ownedDirectories(w.finalUser())));
         v.put("templates", !app.entrypoint().templates().isEmpty());
         v.put("scripts", app.scripts() != null && !app.scripts().files().isEmpty() ? app.scripts().dir() : null);
-        v.put("env", DockerfileRenderer.envLine(app.env()));
         v.put("workdir", app.workdir());
-        v.put("labels", DockerfileRenderer.labelLine(labels(platformWheels, files, from, base)));
+        v.put("entrypointDir", EntrypointConfig.INSTALL_DIR);
+
+        BuildContext.Builder context = BuildContext.builder(dependencies.render(v));
+        for (String name : BASE_SCRIPTS) {
+            context.add("grocker/" + name, Template.resourceBytes("dockerfile/scripts/" + name), 0755);
+        }
+        context.add("grocker/install-wheels", Template.resourceBytes("runner/install-wheels"), 0755);
+        for (EntrypointConfig.RuntimeFile f : EntrypointConfig.RUNTIME_FILES) {
+            context.add("entrypoint/" + f.name(), f.bytes(), f.mode());
+        }
+        List<FileSpec> templates = app.entrypoint().templates();
+        for (int i = 0; i < templates.size(); i++) {
+            context.addFile("templates/" + templateName(i, templates.get(i)), templates.get(i).source(), 0644);
+        }
+        if (app.scripts() != null) {
+            for (Path script : app.scripts().files()) {
+                context.addFile("scripts/" + script.getFileName(), script, 0755);
+            }
+        }
+        for (Path wheel : w.dependencies()) {
+            context.addFile("wheels/" + wheel.getFileName(), wheel, 0644);
+        }
+        return context.build();
+    }
+
+    /**
+     * The runner's context: on the dependency image ({@link #renderDependencies}), one layer with the application's
+     * wheel installed and the entrypoint's fragment of this version, then the configuration (environment, labels,
+     * ports, volumes, healthcheck, user, entrypoint), which adds no layer.
+     *
+     * @param from the dependency image pinned by digest for this platform (or its key tag in the local engine)
+     * @param pinnedBase the base pinned by digest for this platform: the throwaway stage installs from it
+     * @param base what the base's config says
+     * @throws InputException when a wheel does not match the manifest, no non-root user is known, the base has no venv
+     *     to inherit, or a value cannot reach the entrypoint
+     */
+    public BuildContext render(Platform platform, String from, String pinnedBase, Base base) throws InputException {
+        Wheels w = wheels(platform, base);
+        if (w.application() == null) {
+            throw new InputException(wheels.resolve(Wheelhouse.FILE) + ": " + platform + ": the application's wheel "
+                    + w.platformWheels().appWheel() + " is not among the platform's wheels");
+        }
+        WwwSpec www = app.www();
+        Map<String, Object> v = common(platform, w);
+        v.put("from", from);
+        v.put("base", pinnedBase);
+        v.put("version", wheelhouse.version());
+        v.put("install", DockerfileRenderer.words(List.of(w.venv(), app.inheritsVenv() ? "inherit" : "new", "app")));
+        v.put("env", DockerfileRenderer.envLine(app.env()));
+        v.put("labels", DockerfileRenderer.labelLine(labels(w.platformWheels(), w.application(), pinnedBase, base)));
         List<String> ports = new ArrayList<>(app.ports());
         if (www != null && ports.stream().noneMatch(p -> p.equals(Integer.toString(www.port())) || p.equals(www.port() + "/tcp"))) {
             ports.add(Integer.toString(www.port()));
@@ -125,34 +166,63 @@ public final class RunnerRenderer {
         }
         v.put("volumes", DockerfileRenderer.words(volumes));
         v.put("healthcheck", DockerfileRenderer.healthcheck(app.healthcheck()));
-        v.put("finalUser", finalUser);
-        v.put("entrypointDir", EntrypointConfig.INSTALL_DIR);
+        v.put("finalUser", w.finalUser());
         v.put("fragment", EntrypointConfig.CONFIG_DIR + "/" + FRAGMENT);
         v.put("entrypoint", DockerfileRenderer.words(EntrypointConfig.ENTRYPOINT));
-        byte[] entrypointConfig = entrypointConfig(app, wheelhouse.app(), wheelhouse.version(), sitePackages);
+        byte[] entrypointConfig = entrypointConfig(app, wheelhouse.app(), wheelhouse.version(),
+                sitePackages(w.venv(), w.platformWheels().pythonTag()));
 
         BuildContext.Builder context = BuildContext.builder(template.render(v));
-        for (String name : BASE_SCRIPTS) {
-            context.add("grocker/" + name, Template.resourceBytes("dockerfile/scripts/" + name), 0755);
-        }
+        context.add("grocker/apt-install", Template.resourceBytes("dockerfile/scripts/apt-install"), 0755);
         context.add("grocker/install-wheels", Template.resourceBytes("runner/install-wheels"), 0755);
-        for (EntrypointConfig.RuntimeFile f : EntrypointConfig.RUNTIME_FILES) {
-            context.add("entrypoint/" + f.name(), f.bytes(), f.mode());
-        }
         context.add("entrypoint.conf", entrypointConfig, 0644);
-        List<FileSpec> templates = app.entrypoint().templates();
-        for (int i = 0; i < templates.size(); i++) {
-            context.addFile("templates/" + templateName(i, templates.get(i)), templates.get(i).source(), 0644);
+        context.addFile("wheels/" + w.application().getFileName(), w.application(), 0644);
+        return context.build();
+    }
+
+    /**
+     * The verified wheels of one platform, split into the application's (null if the manifest lists it not) and the
+     * others, and what both images need.
+     *
+     * @param finalUser the user the runner runs as
+     */
+    private record Wheels(Wheelhouse.PlatformWheels platformWheels, Path application, List<Path> dependencies, String venv,
+            String finalUser) {}
+
+    private Wheels wheels(Platform platform, Base base) throws InputException {
+        List<Path> files = WheelhouseStore.verify(wheels, wheelhouse, platform.toString());
+        UserSpec user = app.user();
+        String finalUser = user != null ? user.numeric() : base.user();
+        if (finalUser == null || finalUser.isBlank() || finalUser.equals("root") || finalUser.equals("0")
+                || finalUser.startsWith("0:") || finalUser.startsWith("root:")) {
+            throw new InputException(app.file() + ": field 'user': is required: the base image " + app.base()
+                    + " runs as root and the runner must not");
         }
-        if (app.scripts() != null) {
-            for (Path script : app.scripts().files()) {
-                context.addFile("scripts/" + script.getFileName(), script, 0755);
+        String venv = venv(app, base);
+        Wheelhouse.PlatformWheels platformWheels = wheelhouse.platforms().get(platform.toString());
+        Path application = null;
+        List<Path> dependencies = new ArrayList<>();
+        for (Path f : files) {
+            if (f.getFileName().toString().equals(platformWheels.appWheel())) {
+                application = f;
+            } else {
+                dependencies.add(f);
             }
         }
-        for (Path wheel : files) {
-            context.addFile("wheels/" + wheel.getFileName(), wheel, 0644);
-        }
-        return context.build();
+        return new Wheels(platformWheels, application, dependencies, venv, finalUser);
+    }
+
+    /** The values both images' Dockerfiles use. */
+    private Map<String, Object> common(Platform platform, Wheels w) {
+        Map<String, Object> v = new HashMap<>();
+        v.put("app", wheelhouse.app());
+        v.put("platform", platform.toString());
+        v.put("python", pythonVersion(w.platformWheels().pythonTag()));
+        v.put("venv", w.venv());
+        v.put("ownVenv", !app.inheritsVenv());
+        v.put("venvWhat", app.inheritsVenv() ? "the base's own virtual environment " + w.venv() : "a new virtual environment "
+                + w.venv() + " without pip");
+        return v;
     }
 
     /** The runner's virtual environment: the spec's, or with {@code venv: inherit} the base's {@code VIRTUAL_ENV}. */
@@ -169,9 +239,13 @@ public final class RunnerRenderer {
 
     /** {@code VENV/lib/pythonX.Y/site-packages} for a wheelhouse compiled by {@code cpXY}. */
     static String sitePackages(String venv, String pythonTag) {
+        return venv + "/lib/python" + pythonVersion(pythonTag) + "/site-packages";
+    }
+
+    /** {@code X.Y} of a {@code cpXY} tag; {@code 3} when the tag says no more. */
+    static String pythonVersion(String pythonTag) {
         String digits = pythonTag != null && pythonTag.matches("cp[0-9]{2,3}") ? pythonTag.substring(2) : "3";
-        String version = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
-        return venv + "/lib/python" + version + "/site-packages";
+        return digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
     }
 
     /** make-dirs arguments: the owner, then the working directory, the volumes, the config, scripts and media directories. */
@@ -202,9 +276,8 @@ public final class RunnerRenderer {
      * base blanked (an image cannot drop an inherited label). The revision and source of a local source tree are
      * added at build time, outside the cache key.
      */
-    private Map<String, String> labels(Wheelhouse.PlatformWheels platformWheels, List<Path> files, String from, Base base) {
-        WheelMetadata metadata = files.stream().filter(f -> f.getFileName().toString().equals(platformWheels.appWheel()))
-                .findFirst().map(WheelMetadata::read).orElse(new WheelMetadata(null, null, Map.of()));
+    private Map<String, String> labels(Wheelhouse.PlatformWheels platformWheels, Path appWheel, String from, Base base) {
+        WheelMetadata metadata = WheelMetadata.read(appWheel);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(OCI + "title", wheelhouse.app());
         labels.put(OCI + "version", wheelhouse.version());

@@ -282,4 +282,26 @@ class ImageBuildTest {
         }
         throw new AssertionError("no " + type.getSimpleName() + " event for " + image);
     }
+
+    /**
+     * A run showing only some images (a runner shows itself, not its dependency image): the others are built and
+     * pushed under their key tags, for the shown ones to be built on, but get no index and no tag, and the result holds
+     * the shown ones only, naming what the hidden parent started from.
+     */
+    @Test
+    void aRunShowingOnlyTheLeafPushesItsParentByKeyAndListsTheLeafAlone() throws Exception {
+        HierarchySpec spec = spec("linux/amd64", "one");
+        List<BuildEvent> events = new ArrayList<>();
+        BuildResult result = build(spec, Engines.single(amd64), true, 2, events).showing(List.of("fastapi-base")).run();
+        assertThat(result.images()).extracting(BuildResult.ImageResult::name).containsExactly("fastapi-base");
+        BuildResult.ImageResult leaf = result.images().get(0);
+        assertThat(leaf.parent()).isNull();
+        assertThat(leaf.from()).isEqualTo(registry.host() + "/debian:bookworm");
+        assertThat(leaf.tags()).hasSize(2).allMatch(t -> t.startsWith(registry.host() + "/loom/fastapi-base:"));
+        assertThat(registry.tags("loom/fastapi-base")).contains("3.11", "latest");
+        for (String hidden : List.of("python-base", "kafka-base")) {
+            assertThat(registry.tags("loom/" + hidden)).as(hidden + ": its key tag only").isNotEmpty().allMatch(t -> t.startsWith("gk-"));
+        }
+        assertThat(registry.tags("loom/probe-base")).allMatch(t -> t.startsWith("gk-"));
+    }
 }

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunnerRendererTest {
     private static final String HEAD = "app: ./src\nbase: 127.0.0.1:5000/flowcore/flowcore:3.11\nimage: 127.0.0.1:5000/apps/hello\n";
 
+    private static final String DEPS = "127.0.0.1:5000/apps/hello@sha256:" + "d".repeat(64);
+
     @TempDir
     Path dir;
 
@@ -157,12 +159,21 @@ class RunnerRendererTest {
         String from = "127.0.0.1:5000/flowcore/flowcore@sha256:" + "a".repeat(64);
         RunnerRenderer.Base base = new RunnerRenderer.Base("troc", "/code/venv", Map.of("org.opencontainers.image.description",
                 "FlowCore base", "org.opencontainers.image.revision", "0123abc", "team", "base"));
-        String df = new RunnerRenderer(app, manifest, wheels).render(Platform.LINUX_AMD64, from, base).dockerfile();
-        assertThat(df).contains("RUN [\"/usr/local/lib/grocker/install-wheels\", \"/code/venv\", \"hello==1.0.0\", \"inherit\", \"gunicorn\"]")
+        RunnerRenderer renderer = new RunnerRenderer(app, manifest, wheels);
+        String deps = renderer.renderDependencies(Platform.LINUX_AMD64, from, base).dockerfile();
+        String df = renderer.render(Platform.LINUX_AMD64, DEPS, from, base).dockerfile();
+        assertThat(deps).contains("RUN [\"/usr/local/lib/grocker/install-wheels\", \"/code/venv\", \"inherit\", \"deps\", \"gunicorn\"]")
                 .contains("RUN [\"/usr/local/lib/grocker/apt-install\", \"tini\", \"nginx-light\", \"python3-gunicorn\"]")
-                .contains("COPY --from=install /code/venv /code/venv")
+                .contains("COPY --from=install /tmp/grocker/root/ /")
                 .contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"/config\", \"troc\", \"-\", \"/scripts\", \"troc\", \"-\","
                         + " \"/media\", \"troc\", \"-\"]")
+                .contains("FROM " + from + " AS install")
+                .doesNotContain("1.0.0").doesNotContain("LABEL").doesNotContain("ensurepip");
+        assertThat(df).contains("FROM " + from + " AS install").contains("FROM " + DEPS + "\n")
+                .contains("RUN [\"/usr/local/lib/grocker/install-wheels\", \"/code/venv\", \"inherit\", \"app\"]")
+                .contains("COPY entrypoint.conf /tmp/grocker/root/etc/grocker/entrypoint.d/900-app.conf")
+                .contains("COPY --from=install /tmp/grocker/root/ /")
+                .doesNotContain("apt-install\", \"tini").doesNotContain("make-dirs")
                 .contains("VOLUME [\"/media\"]")
                 .contains("EXPOSE 5000")
                 .doesNotContain("ENV VIRTUAL_ENV")
@@ -173,14 +184,20 @@ class RunnerRendererTest {
                         "\"org.opencontainers.image.base.name\"=\"127.0.0.1:5000/flowcore/flowcore:3.11\"",
                         "\"org.opencontainers.image.base.digest\"=\"sha256:" + "a".repeat(64) + "\"")
                 .doesNotContain("FlowCore base").doesNotContain("0123abc");
+        // the runner's stage after the dependency image adds one layer: no RUN, one COPY
+        String last = df.substring(df.indexOf("FROM " + DEPS));
+        assertThat(last.lines().filter(l -> l.startsWith("RUN ") || l.startsWith("COPY ") || l.startsWith("ADD ")))
+                .containsExactly("COPY --from=install /tmp/grocker/root/ /");
 
         AppSpec own = load("www: {app: hello.web:app}\n");
-        String ownDf = new RunnerRenderer(own, manifest, wheels).render(Platform.LINUX_AMD64, from, base).dockerfile();
-        assertThat(ownDf).contains("\"hello==1.0.0\", \"new\"]").contains("\"nginx-light\", \"uwsgi\", \"uwsgi-plugin-python3\"")
+        RunnerRenderer ownRenderer = new RunnerRenderer(own, manifest, wheels);
+        assertThat(ownRenderer.renderDependencies(Platform.LINUX_AMD64, from, base).dockerfile())
+                .contains("\"/opt/app/venv\", \"new\", \"deps\"]").contains("\"nginx-light\", \"uwsgi\", \"uwsgi-plugin-python3\"");
+        assertThat(ownRenderer.render(Platform.LINUX_AMD64, DEPS, from, base).dockerfile())
                 .contains("ENV VIRTUAL_ENV=/opt/app/venv").contains("EXPOSE 8080");
 
         RunnerRenderer.Base noVenv = new RunnerRenderer.Base("troc", null, Map.of());
-        assertThatThrownBy(() -> new RunnerRenderer(app, manifest, wheels).render(Platform.LINUX_AMD64, from, noVenv))
+        assertThatThrownBy(() -> new RunnerRenderer(app, manifest, wheels).renderDependencies(Platform.LINUX_AMD64, from, noVenv))
                 .hasMessageContaining("field 'venv': inherit: the base image 127.0.0.1:5000/flowcore/flowcore:3.11 has no virtual environment");
     }
 
@@ -200,11 +217,67 @@ class RunnerRendererTest {
                 Map.of("linux/amd64", new Wheelhouse.PlatformWheels("linux-amd64", "cp311", "sha256:" + "c".repeat(64), "k", "k",
                         "grocker_sample-1.0.0-py3-none-any.whl", List.of())));
         String dockerfile = new RunnerRenderer(app, wheelhouse, dir.resolve("wheels"))
-                .render(Platform.LINUX_AMD64, "127.0.0.1:5000/apptest/py@sha256:" + "a".repeat(64),
+                .renderDependencies(Platform.LINUX_AMD64, "127.0.0.1:5000/apptest/py@sha256:" + "a".repeat(64),
                         new RunnerRenderer.Base(null, null, Map.of())).dockerfile();
         // make-dirs (shared with the base images) takes PATH OWNER MODE triples
         assertThat(dockerfile).contains(
                 "RUN [\"/usr/local/lib/grocker/make-dirs\", \"/app\", \"1001:1001\", \"-\", \"/data\", \"1001:1001\", \"-\","
                         + " \"/config\", \"1001:1001\", \"-\"]");
+    }
+
+    /** A wheel whose METADATA names it, as pip would build it. */
+    private static Wheelhouse.WheelFile wheel(Path dir, String name, String version, Wheelhouse.Source source) throws Exception {
+        Files.createDirectories(dir);
+        Path wheel = dir.resolve(name + "-" + version + "-py3-none-any.whl");
+        try (OutputStream out = Files.newOutputStream(wheel); ZipOutputStream zip = new ZipOutputStream(out)) {
+            ZipEntry metadata = new ZipEntry(name + "-" + version + ".dist-info/METADATA");
+            metadata.setTime(1704067200000L); // the same bytes for the same wheel, as a cached wheel is
+            zip.putNextEntry(metadata);
+            zip.write(("Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n").getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return new Wheelhouse.WheelFile(wheel.getFileName().toString(), WheelhouseStore.sha256(wheel), Files.size(wheel), source);
+    }
+
+    private static Wheelhouse release(Path wheels, String version) throws Exception {
+        return release(wheels, version, "2.0");
+    }
+
+    private static Wheelhouse release(Path wheels, String version, String helperVersion) throws Exception {
+        Path platformDir = wheels.resolve("linux-amd64");
+        Wheelhouse.WheelFile app = wheel(platformDir, "hello", version, Wheelhouse.Source.BUILT);
+        Wheelhouse.WheelFile helper = wheel(platformDir, "helper", helperVersion, Wheelhouse.Source.CACHE);
+        return new Wheelhouse(Wheelhouse.SCHEMA, "hello", version, List.of(), "hello==" + version, Map.of("linux/amd64",
+                new Wheelhouse.PlatformWheels("linux-amd64", "cp311", "sha256:c", "k", "k2", app.file(), List.of(helper, app))));
+    }
+
+    @Test
+    void aNewVersionWithTheSameDependencyWheelsHasTheSameDependencyContextAndANewRunnerContext() throws Exception {
+        AppSpec app = load("user: {name: app, uid: 1001}\n");
+        String from = "127.0.0.1:5000/apptest/py@sha256:" + "a".repeat(64);
+        RunnerRenderer.Base base = new RunnerRenderer.Base(null, null, Map.of());
+        Path v1Wheels = dir.resolve("v1");
+        Path v2Wheels = dir.resolve("v2");
+        RunnerRenderer v1 = new RunnerRenderer(app, release(v1Wheels, "1.0.0"), v1Wheels);
+        RunnerRenderer v2 = new RunnerRenderer(app, release(v2Wheels, "1.1.0"), v2Wheels);
+
+        BuildContext deps1 = v1.renderDependencies(Platform.LINUX_AMD64, from, base);
+        BuildContext deps2 = v2.renderDependencies(Platform.LINUX_AMD64, from, base);
+        assertThat(deps2.digests()).isEqualTo(deps1.digests());
+        assertThat(deps1.digests().keySet()).contains("wheels/helper-2.0-py3-none-any.whl")
+                .noneMatch(path -> path.startsWith("wheels/hello-"));
+        assertThat(deps1.dockerfile()).contains("Python 3.11").contains("/opt/app/venv");
+
+        BuildContext run1 = v1.render(Platform.LINUX_AMD64, DEPS, from, base);
+        BuildContext run2 = v2.render(Platform.LINUX_AMD64, DEPS, from, base);
+        assertThat(run1.digests().keySet()).contains("wheels/hello-1.0.0-py3-none-any.whl")
+                .noneMatch(path -> path.startsWith("wheels/helper-"));
+        assertThat(run2.digests()).isNotEqualTo(run1.digests());
+
+        // another helper wheel is another dependency image
+        Path v3Wheels = dir.resolve("v3");
+        assertThat(new RunnerRenderer(app, release(v3Wheels, "1.2.0", "2.1"), v3Wheels)
+                .renderDependencies(Platform.LINUX_AMD64, from, base).digests())
+                .isNotEqualTo(deps1.digests());
     }
 }

@@ -197,7 +197,9 @@ public final class RegistryProxy implements AutoCloseable {
         int state = 0;
         while (state < 4) {
             int b = in.read();
-            if (b < 0) {
+            if (b < 0 || (b == 0x16 && head.size() == 0)) {
+                // end of stream, or a TLS handshake (the Docker engine tries TLS first on an insecure registry):
+                // closing at once makes the engine fall back to HTTP now, not after its handshake timeout (10 s)
                 return null;
             }
             head.write(b);

@@ -1,0 +1,267 @@
+package io.jenkins.plugins.grocker.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.grocker.docker.ContainerResult;
+import io.jenkins.plugins.grocker.docker.RunRequest;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.registry.Descriptor;
+import io.jenkins.plugins.grocker.registry.ImageManifest;
+import io.jenkins.plugins.grocker.testing.AuthenticatedIndex;
+import io.jenkins.plugins.grocker.testing.RegistryProxy;
+import io.jenkins.plugins.grocker.testing.SampleApp;
+import io.jenkins.plugins.grocker.testing.TestEnvironment;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The runner's layers split by how often they change, and no pip in it (issue 13, items 1 and 2), on the real engine
+ * and registry: the sample application (a C extension and a console script) with two dependencies, the helper (an
+ * sdist compiled by pip) and the web extra served as a ready-made wheel holding a {@code .pth} file, data files, a
+ * script of its own and a console script. Version 1.0.0 is built, then 1.1.0 (only the application's wheel changes):
+ * the dependency image is the same, the runner has one new layer, and the registry receives two blobs (counted by a
+ * proxy every push goes through): that layer and the image's config. linux/amd64 only.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LayersIT {
+    private static final String USER = "layers-reader";
+    private static final String PASSWORD = "Layers-" + Long.toHexString(System.nanoTime());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern UPLOADED = Pattern.compile("^PUT /v2/layersapp/grocker-sample/blobs/uploads/\\S*[?&]digest=(sha256(?::|%3A)[0-9a-f]{64})");
+
+    private static TestEnvironment t;
+    private static RegistryProxy proxy;
+    private static AuthenticatedIndex index;
+    private static Path work;
+    private static Path spec;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        t = TestEnvironment.get();
+        proxy = RegistryProxy.counting(t.registry.port());
+        work = Files.createTempDirectory("grocker-layers-it-");
+        index = new AuthenticatedIndex(USER, PASSWORD);
+        for (SampleApp.Project p : List.of(new SampleApp.Project(SampleApp.APP, SampleApp.V1),
+                new SampleApp.Project(SampleApp.APP, SampleApp.V2), new SampleApp.Project(SampleApp.HELPER, SampleApp.HELPER_VERSION))) {
+            index.add(SampleApp.sdist(p.name(), p.version(), work.resolve("dist")), p.name());
+        }
+        index.add(webWheel(work.resolve("dist")), SampleApp.WEB);
+        Path base = work.resolve("base.yaml");
+        Files.writeString(base, "registry: " + proxy.host() + "/layerstest\nplatforms: [linux/amd64]\nimages:\n"
+                + "  - {name: py, from: " + t.debian() + ", packages: [python3], tags: [\"1\"]}\n");
+        TestEnvironment.Cli built = t.cli(Map.of(), "base", "--spec", base.toString());
+        assertThat(built.code()).as(built.err() + built.out()).isZero();
+        spec = work.resolve("app.yaml");
+        env = Map.of("LAYERS_INDEX_USER", USER, "LAYERS_INDEX_PASSWORD", PASSWORD,
+                "GROCKER_CACHE_DIR", work.resolve("cache").toString());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (index != null) {
+            index.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    /**
+     * grocker-sample-web 1.0.0 as a wheel made here: its module, a {@code .pth} file that sets a variable at start-up,
+     * a data file under the environment's {@code share/}, a script of its own ({@code #!python}) and a console script.
+     */
+    private static Path webWheel(Path dir) throws Exception {
+        String dist = "grocker_sample_web-1.0.0";
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("grocker_sample_web/__init__.py", "def main():\n    print('web console script ok')\n\n"
+                + "def app(environ, start_response):\n    start_response('200 OK', [])\n    return [b'ok']\n");
+        files.put("grocker_sample_web_start.pth", "import os; os.environ.setdefault('GROCKER_SAMPLE_PTH', 'pth-loaded')\n");
+        files.put(dist + ".data/data/share/grocker-sample-web/motd.txt", "data-file-found\n");
+        files.put(dist + ".data/scripts/grocker-web-check", "#!python\nimport os, sys\n"
+                + "print('web script', os.environ.get('GROCKER_SAMPLE_PTH'),"
+                + " open(os.path.join(sys.prefix, 'share', 'grocker-sample-web', 'motd.txt')).read().strip())\n");
+        files.put(dist + ".dist-info/METADATA", "Metadata-Version: 2.1\nName: grocker-sample-web\nVersion: 1.0.0\n");
+        files.put(dist + ".dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: grocker-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n");
+        files.put(dist + ".dist-info/entry_points.txt", "[console_scripts]\ngrocker-web = grocker_sample_web:main\n");
+        StringBuilder record = new StringBuilder();
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            byte[] bytes = f.getValue().getBytes(StandardCharsets.UTF_8);
+            record.append(f.getKey()).append(",sha256=").append(Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes))).append(',').append(bytes.length).append('\n');
+        }
+        files.put(dist + ".dist-info/RECORD", record.append(dist).append(".dist-info/RECORD,,\n").toString());
+        Files.createDirectories(dir);
+        Path wheel = dir.resolve(dist + "-py3-none-any.whl");
+        try (OutputStream out = Files.newOutputStream(wheel); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                ZipEntry e = new ZipEntry(f.getKey());
+                e.setTime(SampleApp.MTIME_SECONDS * 1000);
+                zip.putNextEntry(e);
+                zip.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return wheel;
+    }
+
+    private static void writeSpec(String version) throws Exception {
+        Files.writeString(spec, """
+                app: "grocker-sample[web]==%s"
+                base: %s/layerstest/py:1
+                image: %s/layersapp/grocker-sample
+                platforms: [linux/amd64]
+                dependencies:
+                  build: [gcc, libc6-dev, python3-dev]
+                index:
+                  url: %s
+                  credentials: {usernameEnv: LAYERS_INDEX_USER, passwordEnv: LAYERS_INDEX_PASSWORD}
+                entrypoint:
+                  default: cli
+                  services:
+                    cli: [grocker-sample]
+                    web: [grocker-web]
+                    check: [grocker-web-check]
+                user: {name: app, uid: 1001}
+                tags: ["{version}"]
+                """.formatted(version, proxy.host(), proxy.host(), index.url()));
+    }
+
+    /** What the last grocker runner printed. */
+    private static String runnerLog = "";
+
+    /** Compiles and builds the runner of {@code version}; the runner's result file. */
+    private static JsonNode build(String version) throws Exception {
+        writeSpec(version);
+        Path wheels = work.resolve("wheels-" + version);
+        Path json = work.resolve("runner-" + version + ".json");
+        TestEnvironment.Cli compile = t.cli(env, "compile", "--spec", spec.toString(), "--output", wheels.toString());
+        assertThat(compile.code()).as(compile.err() + compile.out()).isZero();
+        proxy.requests.clear();
+        TestEnvironment.Cli runner = t.cli(env, "runner", "--spec", spec.toString(), "--wheels", wheels.toString(),
+                "--output-json", json.toString());
+        assertThat(runner.code()).as(runner.err() + runner.out()).isZero();
+        runnerLog = runner.out();
+        return JSON.readTree(json.toFile());
+    }
+
+    private static ImageReference repository() throws Exception {
+        // read through the registry itself, so that the proxy counts only what grocker and the engine do
+        return ImageReference.parse(t.registry.host() + "/layersapp/grocker-sample");
+    }
+
+    private static ImageManifest amd64(ImageReference ref) throws Exception {
+        Descriptor amd64 = t.registryClient.platforms(ref).get(Platform.LINUX_AMD64);
+        return ImageManifest.read(t.registryClient.getManifest(ref.withDigest(amd64.digest())), ref.toString());
+    }
+
+    private static List<Digest> layers(ImageManifest m) {
+        return m.layers().stream().map(Descriptor::digest).toList();
+    }
+
+    private static ContainerResult run(String version, String... command) throws Exception {
+        String ref = proxy.host() + "/layersapp/grocker-sample@" + amd64(repository().withTag(version)).digest();
+        return t.engine.run(RunRequest.builder(ref).platform(Platform.LINUX_AMD64).command(List.of(command)).build());
+    }
+
+    /** The dependency image of a runner: its io.grocker.from label names it by digest, in the runner's repository. */
+    private static Digest dependencyImage(String version) throws Exception {
+        ImageReference ref = repository().withTag(version);
+        Descriptor amd64 = t.registryClient.platforms(ref).get(Platform.LINUX_AMD64);
+        String from = t.registryClient.config(ref.withDigest(amd64.digest())).labels().get("io.grocker.from");
+        assertThat(from).startsWith(proxy.host() + "/layersapp/grocker-sample@sha256:");
+        return Digest.of(from.substring(from.indexOf('@') + 1));
+    }
+
+    /** The blobs the engine uploaded since the requests were cleared (the digest of each completed upload). */
+    private static Set<Digest> uploadedBlobs() {
+        return proxy.requests.stream().map(UPLOADED::matcher).filter(Matcher::find)
+                .map(m -> Digest.of(m.group(1).replace("%3A", ":"))).collect(Collectors.toSet());
+    }
+
+    @Test
+    @Order(1)
+    void theRunnerHoldsNoPipAndTheWheelsWorkInstalledWithoutIt() throws Exception {
+        JsonNode result = build(SampleApp.V1);
+        // the result shows the runner only (grocker index and the library take one image per repository)
+        assertThat(result.get("images")).hasSize(1);
+        assertThat(result.get("images").get(0).get("name").asText()).isEqualTo("grocker-sample");
+        assertThat(result.get("images").get(0).get("parent").isNull()).isTrue();
+        assertThat(result.get("images").get(0).get("from").asText()).isEqualTo(proxy.host() + "/layerstest/py:1");
+
+        ContainerResult cli = run(SampleApp.V1);
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
+        assertThat(cli.output()).contains(SampleApp.LINE_V1);
+        ContainerResult check = run(SampleApp.V1, "check");
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("web script pth-loaded data-file-found");
+        assertThat(run(SampleApp.V1, "web").output()).contains("web console script ok");
+        ContainerResult extension = run(SampleApp.V1, "python", "-c",
+                "import grocker_sample._fastmath as f, sys; print('extension', f.__file__.startswith(sys.prefix))");
+        assertThat(extension.output()).contains("extension True");
+
+        ContainerResult pip = run(SampleApp.V1, "sh", "-c", "command -v pip pip3 pip3.11 || echo no-pip-command;"
+                + " python -m pip --version 2>&1; /usr/bin/python3 -m pip --version 2>&1;"
+                + " /usr/bin/python3 -c 'import installer' 2>&1; ls $VIRTUAL_ENV/bin; find / -xdev -name '*.whl' | head -3;"
+                + " ls $VIRTUAL_ENV/lib/python3.11/site-packages/grocker_sample/__pycache__");
+        assertThat(pip.output()).contains("no-pip-command").contains("No module named pip")
+                .contains("No module named 'installer'").doesNotContain("/pip").doesNotContain(".whl")
+                .contains("grocker-sample").contains("grocker-web-check").contains("cli.cpython-311.pyc");
+        assertThat(pip.output().lines().filter(l -> l.startsWith("pip"))).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aVersionBumpBuildsAndPushesOnlyTheApplicationLayerAndTheConfig() throws Exception {
+        ImageManifest v1 = amd64(repository().withTag(SampleApp.V1));
+        Digest dependencies1 = dependencyImage(SampleApp.V1);
+
+        JsonNode result = build(SampleApp.V2);
+        assertThat(dependencyImage(SampleApp.V2)).isEqualTo(dependencies1);
+        assertThat(result.get("images").get(0).get("status").asText()).isEqualTo("built");
+        assertThat(runnerLog).contains("[grocker-sample-dependencies linux/amd64] reusing: key");
+
+        ImageManifest v2 = amd64(repository().withTag(SampleApp.V2));
+        ImageManifest deps = ImageManifest.read(t.registryClient.getManifest(repository().withDigest(dependencies1)),
+                "dependency image");
+        List<Digest> depLayers = layers(deps);
+        // the runner is its dependency image plus one layer, in both versions; that layer differs
+        assertThat(layers(v1)).hasSize(depLayers.size() + 1).startsWith(depLayers.toArray(Digest[]::new));
+        assertThat(layers(v2)).hasSize(depLayers.size() + 1).startsWith(depLayers.toArray(Digest[]::new));
+        Digest appLayer = layers(v2).get(depLayers.size());
+        assertThat(appLayer).isNotEqualTo(layers(v1).get(depLayers.size()));
+        // the dependency layer (the installed dependency wheels) is the dependency image's last one, shared by both
+        assertThat(layers(v1).get(depLayers.size() - 1)).isEqualTo(depLayers.get(depLayers.size() - 1));
+
+        assertThat(uploadedBlobs()).as(String.join("\n", proxy.requests)).containsExactlyInAnyOrder(appLayer, v2.config().digest());
+        assertThat(v2.layers().get(depLayers.size()).size()).as("the application layer's size").isLessThan(1_000_000);
+
+        ContainerResult cli = run(SampleApp.V2);
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
+        assertThat(cli.output()).contains(SampleApp.LINE_V2);
+        assertThat(run(SampleApp.V2, "check").output()).contains("web script pth-loaded data-file-found");
+    }
+}

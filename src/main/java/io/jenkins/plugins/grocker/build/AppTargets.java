@@ -38,6 +38,12 @@ final class AppTargets {
      * sharing those share the compiler and its dependency wheel cache.
      */
     static final String COMPILER = "compiler";
+    /**
+     * What the compiler's venv holds besides pip (from Debian's wheels, no index): the build backend of most
+     * projects, so that compile-wheels builds them without an isolated environment per build (and falls back to one
+     * when a project's build requirements are not satisfied there).
+     */
+    static final List<String> BUILD_TOOLS = List.of("setuptools", "wheel");
 
     private AppTargets() {}
 
@@ -60,7 +66,8 @@ final class AppTargets {
         ImageSpec image = ImageSpec.builder()
                 .name(COMPILER)
                 .from(from.toString())
-                .python(PythonSpec.builder().interpreter("base").venv(BUILD_VENV).systemSitePackages(false).build())
+                .python(PythonSpec.builder().interpreter("base").venv(BUILD_VENV).systemSitePackages(false)
+                        .packages(BUILD_TOOLS).findLinks(List.of("/usr/share/python-wheels")).build())
                 .packages(packages)
                 .labels(Map.of("io.grocker.role", "compiler"))
                 .platforms(platforms)

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * sdist compiled by pip) and the web extra served as a ready-made wheel holding a {@code .pth} file, data files, a
  * script of its own and a console script. Version 1.0.0 is built, then 1.1.0 (only the application's wheel changes):
  * the dependency image is the same, the runner has one new layer, and the registry receives two blobs (counted by a
- * proxy every push goes through): that layer and the image's config. linux/amd64 only.
+ * proxy every push goes through): that layer and the image's config. Both compilations build without pip's isolated
+ * build environments (item 3). linux/amd64 only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LayersIT {
@@ -153,13 +154,17 @@ class LayersIT {
     /** What the last grocker runner printed. */
     private static String runnerLog = "";
 
+    /** What the compilations printed (with --verbose: pip's lines too). */
+    private static final List<String> compileLogs = new java.util.ArrayList<>();
+
     /** Compiles and builds the runner of {@code version}; the runner's result file. */
     private static JsonNode build(String version) throws Exception {
         writeSpec(version);
         Path wheels = work.resolve("wheels-" + version);
         Path json = work.resolve("runner-" + version + ".json");
-        TestEnvironment.Cli compile = t.cli(env, "compile", "--spec", spec.toString(), "--output", wheels.toString());
+        TestEnvironment.Cli compile = t.cli(env, "compile", "--spec", spec.toString(), "--output", wheels.toString(), "--verbose");
         assertThat(compile.code()).as(compile.err() + compile.out()).isZero();
+        compileLogs.add(compile.out());
         proxy.requests.clear();
         TestEnvironment.Cli runner = t.cli(env, "runner", "--spec", spec.toString(), "--wheels", wheels.toString(),
                 "--output-json", json.toString());
@@ -240,6 +245,12 @@ class LayersIT {
         Digest dependencies1 = dependencyImage(SampleApp.V1);
 
         JsonNode result = build(SampleApp.V2);
+        // item 3: the compiler's venv has setuptools and wheel, so pip builds the application (and, on the first
+        // version, the helper's sdist) without an isolated build environment: no "Installing build dependencies"
+        for (String log : compileLogs) {
+            assertThat(log).contains("grocker: building the application wheel").contains("Successfully built grocker-sample")
+                    .doesNotContain("Installing build dependencies").doesNotContain("building in isolated environments");
+        }
         assertThat(dependencyImage(SampleApp.V2)).isEqualTo(dependencies1);
         assertThat(result.get("images").get(0).get("status").asText()).isEqualTo("built");
         assertThat(runnerLog).contains("[grocker-sample-dependencies linux/amd64] reusing: key");

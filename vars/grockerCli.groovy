@@ -286,6 +286,32 @@ void check(String step, String command, int rc) {
     }
 }
 
+/**
+ * What grockerRun returns, from the result of `grocker runner` (or `grocker app`) in RESULT_FILE: the runner is the
+ * result's first image (its dependency image follows it). Echoes the image, its status and its platforms.
+ */
+Map runnerAnswer(String step, String resultFile, String requirement, String spec, long start) {
+    Map runnerResult = readResult(resultFile)
+    Map image = runnerResult.images[0]
+    Map digests = [:]
+    for (Map p in image.platforms) {
+        digests[p.platform] = p.digest
+    }
+    String digest = image.index ? image.index.digest : null
+    Map answer = [
+        repository: image.repository, digest: digest, image: digest ? "${image.repository}@${digest}".toString() : null,
+        tags: image.tags, platforms: digests, pushed: runnerResult.pushed, status: image.status,
+        requirement: requirement, spec: spec, resultFile: resultFile, result: runnerResult,
+    ]
+    echo "${step}: ${answer.image ?: image.repository} ${image.status} in ${since(start)}" +
+        "${image.tags ? ', tags: ' + image.tags.join(', ') : ''}"
+    List<String> built = new ArrayList<String>(digests.keySet())
+    for (int i = 0; i < built.size(); i++) {
+        echo "${step}:   ${built[i]} ${digests[built[i]]}"
+    }
+    return answer
+}
+
 /** Seconds since START (a System.currentTimeMillis() value), for the log. */
 String since(long start) {
     return String.format('%.1fs', (System.currentTimeMillis() - start) / 1000.0d)

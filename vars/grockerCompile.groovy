@@ -26,11 +26,15 @@ import groovy.transform.Field
     wheelRepository: null,      // with wheels: 'registry', the repository of the artifact (default: <image>-wheels)
     stashWarnMB: 50,            // warn when the stashed wheels are larger than this (stash is meant for small files)
     archive: false,             // also archive the wheels (with fingerprints)
+    runner: null,               // [push: true, tag: true]: also build the runner here, in the same process (grocker app)
     verbose: false,
 ]
 
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" compile --spec "$GROCKER_SPEC" --output "$GROCKER_WHEELS" ' +
     '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+
+@Field static final String APP_SCRIPT = 'set -f; "$GROCKER_CLI" app --spec "$GROCKER_SPEC" --wheels "$GROCKER_WHEELS" ' +
+    '--compile-json "$GROCKER_RESULT" --output-json "$GROCKER_RUNNER_RESULT" $GROCKER_ARGS'
 
 @Field static final String PUSH_WHEELS = 'set -f; "$GROCKER_CLI" wheels push "$GROCKER_REPOSITORY" --wheels "$GROCKER_WHEELS" ' +
     '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
@@ -58,6 +62,7 @@ Map call(Map args = [:]) {
     if (!(a.wheels in ['stash', 'registry'])) {
         error "${STEP}: 'wheels' must be 'stash' or 'registry', got '${a.wheels}'"
     }
+    Map runner = a.runner == null ? null : checkRunner(a.runner)
     if (!(a.stashWarnMB instanceof Number) || a.stashWarnMB < 0) {
         error "${STEP}: 'stashWarnMB' must be a number of megabytes, got '${a.stashWarnMB}'"
     }
@@ -71,6 +76,9 @@ Map call(Map args = [:]) {
         }
     }
     spec.image = spec.image ?: grockerCli.NO_IMAGE
+    if (runner != null && spec.image == grockerCli.NO_IMAGE) {
+        error "${STEP}: 'runner' needs 'image' (the runner's repository; neither the arguments nor the spec give it)"
+    }
     String wheelRepository = null
     if (a.wheels == 'registry') {
         if (!a.wheelRepository && spec.image == grockerCli.NO_IMAGE) {
@@ -80,6 +88,11 @@ Map call(Map args = [:]) {
     }
     Map registries = grockerCli.registryMap(STEP, a, 'registryCredentialsId',
         grockerCli.registryHost(spec.base.toString()))
+    if (runner != null) {
+        // the runner's registry too: the same credential, as grockerRun after grockerCompile would give it
+        registries = grockerCli.registryMap(STEP, a, 'registryCredentialsId', grockerCli.registryHost(spec.image.toString())) +
+            registries
+    }
     String dir = a.spec ? grockerCli.dirOf(a.spec.toString()) : '.'
     String specFile = "${dir == '.' ? '' : dir + '/'}.grocker-${stashId}.app.json"
     String work = grockerCli.WORK_DIR
@@ -105,6 +118,10 @@ Map call(Map args = [:]) {
     }
 
     long start = System.currentTimeMillis()
+    if (runner != null) {
+        return compileAndRun([args: a, runner: runner, spec: spec, specFile: specFile, platformWords: words,
+            credentials: credentials, registries: registries, stashId: stashId, start: start])
+    }
     echo "${STEP}: compiling ${spec.app} on ${spec.base}${platforms ? ' for ' + platforms.join(', ') : ''}"
     int rc = grockerCli.run(step: STEP, command: 'compile', script: SCRIPT,
         vars: [GROCKER_SPEC: specFile, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
@@ -176,4 +193,55 @@ private String pushWheels(String wheels, String repository, List<String> platfor
         registries: registries)
     grockerCli.check(STEP, 'wheels push', rc)
     return grockerCli.readResult(out).reference
+}
+
+/** Checks the 'runner' argument: a Map of push and tag (true or false); returns it with the defaults. */
+private Map checkRunner(Object value) {
+    if (!(value instanceof Map)) {
+        error "${STEP}: 'runner' must be a Map such as [push: true, tag: true], got '${value}'"
+    }
+    Map runner = [push: true, tag: true] + value
+    for (Object key in runner.keySet()) {
+        if (!(key in ['push', 'tag'])) {
+            error "${STEP}: 'runner' has '${key}'; it takes 'push' and 'tag'"
+        }
+        if (!(runner[key] instanceof Boolean)) {
+            error "${STEP}: 'runner.${key}' must be true or false, got '${runner[key]}'"
+        }
+    }
+    return runner
+}
+
+/**
+ * Compile and runner in one process on this agent (`grocker app`): nothing is stashed or pushed for another agent;
+ * the answer is the compilation's, with the runner's (what grockerRun returns) under 'runner'. C holds the step's
+ * arguments (args), runner, spec, specFile, platformWords, credentials, registries, stashId and start.
+ */
+private Map compileAndRun(Map c) {
+    String work = grockerCli.WORK_DIR
+    String wheels = "${work}/wheels"
+    String result = "${work}/compile-${c.stashId}.json"
+    String runnerResult = "${work}/runner-${c.stashId}.json"
+    List<String> words = [c.runner.push ? '--push' : '--no-push']
+    if (c.runner.push && !c.runner.tag) {
+        words.add('--no-tag')
+    }
+    words.addAll(c.platformWords)
+    echo "${STEP}: compiling ${c.spec.app} on ${c.spec.base} and building ${c.spec.image} from the wheels, in one process"
+    int rc = grockerCli.run(step: STEP, command: 'app', script: APP_SCRIPT,
+        vars: [GROCKER_SPEC: c.specFile, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_RUNNER_RESULT: runnerResult,
+               GROCKER_ARGS: words.join(' ')],
+        credentials: c.credentials, registries: c.registries)
+    grockerCli.check(STEP, 'app', rc)
+    Map answer = grockerCli.readResult(result)
+    if (c.args.archive) {
+        archiveArtifacts(artifacts: "${wheels}/**".toString(), fingerprint: true)
+    }
+    answer.spec = c.specFile
+    answer.stash = null
+    answer.wheels = wheels
+    answer.resultFile = result
+    answer.artifact = null
+    answer.runner = grockerCli.runnerAnswer(STEP, runnerResult, answer.manifest.requirement, c.specFile, c.start as long)
+    return answer
 }

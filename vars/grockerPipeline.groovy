@@ -151,11 +151,14 @@ Map call(Map args = [:]) {
                     echo "${STEP}: no baseSpec: the base ${c.base} is used as it is"
                 }
             }
+            // Compile and Runner on this one agent: one process does both (grocker app), nothing is stashed
             stage('Compile') {
-                results.compile = grockerCompile(compileArgs + [platforms: platforms, stash: 'grocker-wheels'])
+                results.compile = grockerCompile(compileArgs + [platforms: platforms, stash: 'grocker-wheels',
+                    runner: [push: push]])
             }
             stage('Runner') {
-                results.runner = grockerRun([stash: 'grocker-wheels', platforms: platforms, push: push] + registryArgs)
+                results.runner = results.compile.runner
+                echo "${STEP}: the runner was built in the Compile stage, by the same process (grocker app)"
             }
         }
     }

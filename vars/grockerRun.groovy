@@ -127,25 +127,7 @@ Map call(Map args = [:]) {
         registries: registries)
     grockerCli.check(STEP, 'runner', rc)
 
-    Map runnerResult = grockerCli.readResult(result)
-    Map image = runnerResult.images[0]
-    Map digests = [:]
-    for (Map p in image.platforms) {
-        digests[p.platform] = p.digest
-    }
-    String digest = image.index ? image.index.digest : null
-    Map answer = [
-        repository: image.repository, digest: digest, image: digest ? "${image.repository}@${digest}".toString() : null,
-        tags: image.tags, platforms: digests, pushed: runnerResult.pushed, status: image.status,
-        requirement: manifest.requirement, spec: runnerSpec, resultFile: result, result: runnerResult,
-    ]
-    echo "${STEP}: ${answer.image ?: image.repository} ${image.status} in ${grockerCli.since(start)}" +
-        "${image.tags ? ', tags: ' + image.tags.join(', ') : ''}"
-    List<String> built = new ArrayList<String>(digests.keySet())
-    for (int i = 0; i < built.size(); i++) {
-        echo "${STEP}:   ${built[i]} ${digests[built[i]]}"
-    }
-    return answer
+    return grockerCli.runnerAnswer(STEP, result, manifest.requirement, runnerSpec, start)
 }
 
 /** Pulls a wheelhouse artifact (repository@digest) into WHEELS; grocker verifies every wheel by its digest. */

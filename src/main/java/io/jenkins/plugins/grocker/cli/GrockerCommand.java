@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GrockerCommand.Version.class,
         description = "Builds layered, multi-arch container images for Python applications.",
-        subcommands = {BaseCommand.class, PlanCommand.class, CompileCommand.class, RunnerCommand.class,
+        subcommands = {BaseCommand.class, PlanCommand.class, CompileCommand.class, RunnerCommand.class, AppCommand.class,
                 PromoteCommand.class, PublishCommand.class, IndexCommand.class, WheelsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",

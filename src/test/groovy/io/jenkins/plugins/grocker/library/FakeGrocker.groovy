@@ -164,6 +164,15 @@ class FakeGrocker {
         return null
     }
 
+    /** grocker app: compile, then the runner from its wheelhouse (--compile-json and --output-json). */
+    Integer app(Map env, Path ws, int code) {
+        Integer compiled = compile(env, ws, code)
+        if (compiled != null) {
+            return compiled
+        }
+        return runner(env + [GROCKER_RESULT: env.GROCKER_RUNNER_RESULT], ws, code)
+    }
+
     Integer index(Map env, Path ws, int code) {
         List<String> w = words(env)
         List<Map> results = []

@@ -88,20 +88,30 @@ class PipelineTest extends LibraryTestBase {
         }
         assertThat(h.parallels).isEmpty()
         assertThat(h.nodes).containsOnly('docker')
-        assertThat(s.command('compile').env.GROCKER_ARGS).isEqualTo('--platform linux/amd64 --platform linux/arm64')
-        assertThat(s.command('runner').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64')
-        assertThat(h.unstashCalls).containsExactly('grocker-wheels')
-        assertThat(s.grocker.commands*.command).containsExactly('compile', 'runner', 'publish')
+        // one agent: compile and runner in one process (grocker app), nothing stashed
+        assertThat(s.command('app').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64')
+        assertThat(h.unstashCalls).isEmpty()
+        assertThat(s.grocker.commands*.command).containsExactly('app', 'publish')
     }
 
-    /** Finding 6: a platform with its own engine (os/arch=tcp://...) compiles, stashes and builds. */
+    /**
+     * Finding 6: a platform with its own engine (os/arch=tcp://...) compiles and builds; on one agent, in one process
+     * (issue 13: grocker app), whose runner is the one published and promoted.
+     */
     @Test
     void engineQualifiedPlatformsWork() {
-        s.pipeline([APP: 'navigator-api[locale]', VERSION: '2.3.1', PLATFORMS: 'linux/amd64,linux/arm64=tcp://arm-builder:2376',
-                    PUSH: true, PROMOTE_TO: ''], [agents: [:], baseSpec: null])
-        assertThat(s.command('compile').env.GROCKER_ARGS).isEqualTo('--platform linux/amd64 --platform linux/arm64=tcp://arm-builder:2376')
-        assertThat(h.stashCalls[0].includes.split(',') as List).contains('.grocker/wheels/linux-arm64/**')
-        assertThat(s.command('runner').env.GROCKER_ARGS).contains('--platform linux/arm64=tcp://arm-builder:2376')
+        Map results = s.pipeline([APP: 'navigator-api[locale]', VERSION: '2.3.1', PLATFORMS: 'linux/amd64,linux/arm64=tcp://arm-builder:2376',
+                    PUSH: true, PROMOTE_TO: '127.0.0.1:5000/release/navigator-api'], [agents: [:], baseSpec: null])
+        assertThat(s.command('app').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64=tcp://arm-builder:2376')
+        assertThat(h.stashCalls).isEmpty()
+        assertThat(s.grocker.commands*.command).containsExactly('app', 'publish', 'promote')
+        assertThat(results.runner.platforms.keySet()).containsExactly('linux/amd64', 'linux/arm64')
+        assertThat(results.runner.image).isEqualTo("127.0.0.1:5000/apps/navigator-api@${results.runner.digest}".toString())
+        assertThat(results.runner.tags).containsExactly('127.0.0.1:5000/apps/navigator-api:2.3.1')
+        assertThat(results.compile.manifest.requirement).isEqualTo('navigator-api[locale]==2.3.1')
+        assertThat(s.command('publish').env.GROCKER_INPUT).isEqualTo(results.runner.resultFile)
+        assertThat(s.command('promote').env.GROCKER_FROM).isEqualTo(results.runner.image)
+        s.noSecretInScriptsOrLogs()
     }
 
     /** Finding 9: every parameter is checked before the first node; nothing is built or pushed. */

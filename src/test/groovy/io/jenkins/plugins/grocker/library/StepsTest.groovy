@@ -131,6 +131,35 @@ tags: ["{version}"]
                 .isEqualTo("grockerCompile: 'wheels' must be 'stash' or 'registry', got 'ftp'")
         assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', wheels: 'registry']))
                 .isEqualTo("grockerCompile: wheels: 'registry' needs 'wheelRepository' (or 'image', whose '-wheels' repository is used)")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: true]))
+                .isEqualTo("grockerCompile: 'runner' must be a Map such as [push: true, tag: true], got 'true'")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: [pussh: true]]))
+                .isEqualTo("grockerCompile: 'runner' has 'pussh'; it takes 'push' and 'tag'")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: [push: 'yes']]))
+                .isEqualTo("grockerCompile: 'runner.push' must be true or false, got 'yes'")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: [:]]))
+                .isEqualTo("grockerCompile: 'runner' needs 'image' (the runner's repository; neither the arguments nor the spec give it)")
+    }
+
+    /** Issue 13: with 'runner', one process compiles and builds the runner (grocker app); nothing is stashed. */
+    @Test
+    void grockerCompileWithRunnerBuildsBothInOneProcess() {
+        Map answer = s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: '127.0.0.1:5000/py:2',
+                image: '127.0.0.1:5000/apps/nav', tags: ['{version}'], registryCredentialsId: 'registry',
+                runner: [tag: false], platforms: ['linux/amd64']])
+        assertThat(s.grocker.commands*.command).containsExactly('app')
+        Map env = s.command('app').env
+        assertThat(env.GROCKER_ARGS).isEqualTo('--push --no-tag --platform linux/amd64')
+        assertThat(env.GROCKER_RESULT).isEqualTo('.grocker/compile-grocker-wheels.json')
+        assertThat(env.GROCKER_RUNNER_RESULT).isEqualTo('.grocker/runner-grocker-wheels.json')
+        assertThat(env.GROCKER_REGISTRY_HOST_1).isEqualTo('127.0.0.1:5000')
+        assertThat(h.stashCalls).isEmpty()
+        assertThat(answer.manifest.requirement).isEqualTo('navigator-api[locale]==2.3.1')
+        assertThat(answer.runner.repository).isEqualTo('127.0.0.1:5000/apps/nav')
+        assertThat(answer.runner.tags).containsExactly('127.0.0.1:5000/apps/nav:2.3.1')
+        assertThat(answer.runner.platforms.keySet()).containsExactly('linux/amd64')
+        assertThat(answer.runner.image).isEqualTo("127.0.0.1:5000/apps/nav@${answer.runner.digest}".toString())
+        assertThat(answer.runner.resultFile).isEqualTo('.grocker/runner-grocker-wheels.json')
     }
 
     @Test

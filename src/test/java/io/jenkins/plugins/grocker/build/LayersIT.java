@@ -44,7 +44,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * script of its own and a console script. Version 1.0.0 is built, then 1.1.0 (only the application's wheel changes):
  * the dependency image is the same, the runner has one new layer, and the registry receives two blobs (counted by a
  * proxy every push goes through): that layer and the image's config. Both compilations build without pip's isolated
- * build environments (item 3). linux/amd64 only.
+ * build environments (item 3), and the bump is built by {@code grocker app}, compile and runner in one process
+ * (item 4). linux/amd64 only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LayersIT {
@@ -151,17 +152,31 @@ class LayersIT {
                 """.formatted(version, proxy.host(), proxy.host(), index.url()));
     }
 
-    /** What the last grocker runner printed. */
-    private static String runnerLog = "";
-
+    /** What grocker app printed. */
+    private static String bumpLog = "";
     /** What the compilations printed (with --verbose: pip's lines too). */
     private static final List<String> compileLogs = new java.util.ArrayList<>();
 
-    /** Compiles and builds the runner of {@code version}; the runner's result file. */
-    private static JsonNode build(String version) throws Exception {
+    /**
+     * Compiles and builds the runner of {@code version}, with {@code grocker compile} then {@code grocker runner}, or
+     * with {@code grocker app} (both in one process); the runner's result file.
+     */
+    private static JsonNode build(String version, boolean oneProcess) throws Exception {
         writeSpec(version);
         Path wheels = work.resolve("wheels-" + version);
         Path json = work.resolve("runner-" + version + ".json");
+        if (oneProcess) {
+            proxy.requests.clear();
+            Path compileJson = work.resolve("compile-" + version + ".json");
+            TestEnvironment.Cli app = t.cli(env, "app", "--spec", spec.toString(), "--wheels", wheels.toString(), "--verbose",
+                    "--compile-json", compileJson.toString(), "--output-json", json.toString());
+            assertThat(app.code()).as(app.err() + app.out()).isZero();
+            compileLogs.add(app.out());
+            bumpLog = app.out();
+            assertThat(JSON.readTree(compileJson.toFile()).get("manifest").get("version").asText()).isEqualTo(version);
+            assertThat(app.out()).contains("compiled in ").contains("done in ");
+            return JSON.readTree(json.toFile());
+        }
         TestEnvironment.Cli compile = t.cli(env, "compile", "--spec", spec.toString(), "--output", wheels.toString(), "--verbose");
         assertThat(compile.code()).as(compile.err() + compile.out()).isZero();
         compileLogs.add(compile.out());
@@ -169,7 +184,6 @@ class LayersIT {
         TestEnvironment.Cli runner = t.cli(env, "runner", "--spec", spec.toString(), "--wheels", wheels.toString(),
                 "--output-json", json.toString());
         assertThat(runner.code()).as(runner.err() + runner.out()).isZero();
-        runnerLog = runner.out();
         return JSON.readTree(json.toFile());
     }
 
@@ -210,7 +224,7 @@ class LayersIT {
     @Test
     @Order(1)
     void theRunnerHoldsNoPipAndTheWheelsWorkInstalledWithoutIt() throws Exception {
-        JsonNode result = build(SampleApp.V1);
+        JsonNode result = build(SampleApp.V1, false);
         // the result shows the runner only (grocker index and the library take one image per repository)
         assertThat(result.get("images")).hasSize(1);
         assertThat(result.get("images").get(0).get("name").asText()).isEqualTo("grocker-sample");
@@ -244,7 +258,8 @@ class LayersIT {
         ImageManifest v1 = amd64(repository().withTag(SampleApp.V1));
         Digest dependencies1 = dependencyImage(SampleApp.V1);
 
-        JsonNode result = build(SampleApp.V2);
+        // item 4: the bump in one process, grocker app (compile, then the runner)
+        JsonNode result = build(SampleApp.V2, true);
         // item 3: the compiler's venv has setuptools and wheel, so pip builds the application (and, on the first
         // version, the helper's sdist) without an isolated build environment: no "Installing build dependencies"
         for (String log : compileLogs) {
@@ -253,7 +268,7 @@ class LayersIT {
         }
         assertThat(dependencyImage(SampleApp.V2)).isEqualTo(dependencies1);
         assertThat(result.get("images").get(0).get("status").asText()).isEqualTo("built");
-        assertThat(runnerLog).contains("[grocker-sample-dependencies linux/amd64] reusing: key");
+        assertThat(bumpLog).contains("[grocker-sample-dependencies linux/amd64] reusing: key");
 
         ImageManifest v2 = amd64(repository().withTag(SampleApp.V2));
         ImageManifest deps = ImageManifest.read(t.registryClient.getManifest(repository().withDigest(dependencies1)),

@@ -39,7 +39,7 @@ class GrockerCommandTest {
     @Test
     void everySubcommandPrintsItsHelpAndExitsZero() {
         picocli.CommandLine top = new picocli.CommandLine(new GrockerCommand(Map.of()));
-        assertThat(top.getSubcommands()).containsKeys("base", "plan", "compile", "runner", "promote", "publish", "index",
+        assertThat(top.getSubcommands()).containsKeys("base", "plan", "compile", "runner", "app", "promote", "publish", "index",
                 "wheels");
         java.util.List<java.util.List<String>> commands = new java.util.ArrayList<>();
         collect(top, java.util.List.of(), commands);
@@ -76,6 +76,18 @@ class GrockerCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n")
                 .isEqualTo("grocker: " + spec + ": image 'a': field 'user.uid': must be a whole number from 0 to 2147483647, got 'abc'");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void appCompilesAndBuildsTheRunnerAndRefusesABadSpecFirst() throws Exception {
+        Run help = run(Map.of(), "app", "--help");
+        assertThat(help.out()).contains("--spec", "--wheels", "--compile-json", "--[no-]push", "--no-tag", "--output-json");
+        Path spec = dir.resolve("app.yaml");
+        Files.writeString(spec, "app: grocker-sample==1.0\nbase: r:5000/py:1\nimage: r:5000/apps/sample\nuser: {name: app, uid: x}\n");
+        Run r = run(Map.of(), "app", "--spec", spec.toString(), "--docker-host", "unix:///nonexistent/docker.sock");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").startsWith("grocker: " + spec + ": field 'user.uid': ");
         assertThat(r.out()).isEmpty();
     }
 

@@ -137,7 +137,15 @@ ensure_docker() {
   command -v dockerd >/dev/null || die "dockerd is not installed (package docker.io)"
   log "docker: starting dockerd --iptables=false --bridge=none (log: $GROCKER_DOCKERD_LOG)"
   printf '\n=== %s grocker: starting dockerd\n' "$(date -Is)" >>"$GROCKER_DOCKERD_LOG"
-  setsid dockerd --iptables=false --bridge=none </dev/null >>"$GROCKER_DOCKERD_LOG" 2>&1 &
+  # The engine outlives this script: it must not inherit any other open file
+  # (a lock held by whoever called us, for instance, would never be released).
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec setsid dockerd --iptables=false --bridge=none </dev/null >>"$GROCKER_DOCKERD_LOG" 2>&1
+  ) &
   local pid=$! start=$SECONDS
   if _wait_for_docker 60 "$pid"; then
     log "docker: engine $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?') answers after $((SECONDS - start)) s (pid $pid)"

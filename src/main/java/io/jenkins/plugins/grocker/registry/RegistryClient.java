@@ -324,6 +324,11 @@ public final class RegistryClient {
         return Manifest.of(MediaTypes.OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The transport, for the other facades of this package ({@link Referrers}, {@link RegistryAdmin}). */
+    RegistryTransport transport() {
+        return transport;
+    }
+
     /** The base URL this client uses for a registry (for tests and messages). */
     String baseUrl(String registry) {
         return transport.baseUrl(registry);

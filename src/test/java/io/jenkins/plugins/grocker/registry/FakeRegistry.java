@@ -38,6 +38,12 @@ final class FakeRegistry implements AutoCloseable {
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     volatile Auth auth = Auth.NONE;
+    /** When false, {@code DELETE} of a manifest answers 405 UNSUPPORTED, as distribution without delete enabled. */
+    volatile boolean deleteEnabled = true;
+    /** When true, the registry has the OCI 1.1 referrers API (and answers {@code OCI-Subject}); else 404 there. */
+    volatile boolean referrersApi = false;
+    /** Tags per page of {@code tags/list} (a {@code Link} to the next page when there are more). */
+    volatile int tagsPageSize = 1000;
     volatile long tokenExpiresIn = 300;
     final List<String> tokenQueries = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -138,7 +144,14 @@ final class FakeRegistry implements AutoCloseable {
             }
             int manifestsAt = path.lastIndexOf("/manifests/");
             int blobsAt = path.lastIndexOf("/blobs/");
-            if (manifestsAt > 3) {
+            int referrersAt = path.lastIndexOf("/referrers/");
+            if (path.endsWith("/tags/list")) {
+                tags(exchange, path.substring(4, path.length() - "/tags/list".length()));
+            } else if (referrersAt > 3) {
+                referrers(exchange, path.substring(4, referrersAt), path.substring(referrersAt + "/referrers/".length()));
+            } else if (blobsAt > 3 && path.substring(blobsAt).startsWith("/blobs/uploads/")) {
+                upload(exchange, method, path.substring(4, blobsAt));
+            } else if (manifestsAt > 3) {
                 manifest(exchange, method, path.substring(4, manifestsAt), path.substring(manifestsAt + "/manifests/".length()));
             } else if (blobsAt > 3) {
                 byte[] blob = blobs.get(path.substring(blobsAt + "/blobs/".length()));
@@ -156,7 +169,111 @@ final class FakeRegistry implements AutoCloseable {
         }
     }
 
+    /** Tags of a repository in lexical order, {@code tagsPageSize} at a time, {@code last} as distribution reads it. */
+    private void tags(HttpExchange exchange, String repository) throws IOException {
+        java.util.TreeSet<String> tags = new java.util.TreeSet<>();
+        for (String key : manifests.keySet()) {
+            int slash = key.lastIndexOf('/');
+            if (key.substring(0, slash).equals(repository) && !key.substring(slash + 1).startsWith("sha256:")) {
+                tags.add(key.substring(slash + 1));
+            }
+        }
+        if (tags.isEmpty() && manifests.keySet().stream().noneMatch(k -> k.startsWith(repository + "/"))) {
+            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        String last = null;
+        if (query != null) {
+            for (String part : query.split("&")) {
+                if (part.startsWith("last=")) {
+                    last = part.substring(5);
+                }
+            }
+        }
+        List<String> rest = new java.util.ArrayList<>(last == null ? tags : tags.tailSet(last, false));
+        List<String> page = rest.subList(0, Math.min(tagsPageSize, rest.size()));
+        if (rest.size() > page.size()) {
+            exchange.getResponseHeaders().add("Link", "</v2/" + repository + "/tags/list?n=" + tagsPageSize + "&last="
+                    + page.get(page.size() - 1) + ">; rel=\"next\"");
+        }
+        StringBuilder json = new StringBuilder("{\"name\":\"" + repository + "\",\"tags\":[");
+        for (int i = 0; i < page.size(); i++) {
+            json.append(i == 0 ? "" : ",").append('"').append(page.get(i)).append('"');
+        }
+        send(exchange, 200, "application/json", json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The referrers API when {@link #referrersApi} is on: manifests whose subject is {@code digest}. */
+    private void referrers(HttpExchange exchange, String repository, String digest) throws IOException {
+        if (!referrersApi) {
+            send(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[");
+        boolean first = true;
+        for (Map.Entry<String, Stored> e : new java.util.TreeMap<>(manifests).entrySet()) {
+            String key = e.getKey();
+            int slash = key.lastIndexOf('/');
+            if (!key.substring(0, slash).equals(repository) || !key.substring(slash + 1).startsWith("sha256:")) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.getValue().bytes());
+            if (!digest.equals(node.path("subject").path("digest").asText(null))) {
+                continue;
+            }
+            json.append(first ? "" : ",").append("{\"mediaType\":\"").append(e.getValue().mediaType())
+                    .append("\",\"digest\":\"").append(key.substring(slash + 1)).append("\",\"size\":").append(e.getValue().bytes().length);
+            if (node.has("artifactType")) {
+                json.append(",\"artifactType\":").append(node.get("artifactType"));
+            }
+            if (node.has("annotations")) {
+                json.append(",\"annotations\":").append(node.get("annotations"));
+            }
+            json.append('}');
+            first = false;
+        }
+        send(exchange, 200, "application/vnd.oci.image.index.v1+json", json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Monolithic uploads: POST opens a session, PUT with {@code digest=} stores the body. */
+    private void upload(HttpExchange exchange, String method, String repository) throws IOException {
+        if (method.equals("POST")) {
+            exchange.getResponseHeaders().add("Location", "/v2/" + repository + "/blobs/uploads/s" + tokenCounter.incrementAndGet());
+            send(exchange, 202, null, new byte[0]);
+            return;
+        }
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String query = exchange.getRequestURI().getRawQuery();
+        String digest = query == null ? null : java.util.Arrays.stream(query.split("&"))
+                .filter(p -> p.startsWith("digest=")).map(p -> java.net.URLDecoder.decode(p.substring(7), StandardCharsets.UTF_8))
+                .findFirst().orElse(null);
+        if (!method.equals("PUT") || digest == null || !digest.equals(sha256(body))) {
+            error(exchange, 400, "DIGEST_INVALID", "provided digest did not match uploaded content");
+            return;
+        }
+        blobs.put(digest, body);
+        exchange.getResponseHeaders().add("Docker-Content-Digest", digest);
+        send(exchange, 201, null, new byte[0]);
+    }
+
     private void manifest(HttpExchange exchange, String method, String repository, String reference) throws IOException {
+        if (method.equals("DELETE")) {
+            if (!deleteEnabled) {
+                error(exchange, 405, "UNSUPPORTED", "The operation is unsupported.");
+                return;
+            }
+            Stored stored = manifests.get(repository + "/" + reference);
+            if (stored == null || !reference.startsWith("sha256:")) {
+                error(exchange, stored == null ? 404 : 400, stored == null ? "MANIFEST_UNKNOWN" : "UNSUPPORTED", "manifest unknown");
+                return;
+            }
+            manifests.entrySet().removeIf(e -> e.getKey().startsWith(repository + "/")
+                    && e.getKey().lastIndexOf('/') == repository.length()
+                    && java.util.Arrays.equals(e.getValue().bytes(), stored.bytes()));
+            send(exchange, 202, null, new byte[0]);
+            return;
+        }
         if (method.equals("PUT")) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String mediaType = exchange.getRequestHeaders().getFirst("Content-Type");
@@ -165,6 +282,10 @@ final class FakeRegistry implements AutoCloseable {
             putManifest(repository, reference, mediaType, body);
             exchange.getResponseHeaders().add("Docker-Content-Digest", digest);
             exchange.getResponseHeaders().add("Location", "/v2/" + repository + "/manifests/" + digest);
+            String subject = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("subject").path("digest").asText(null);
+            if (referrersApi && subject != null) {
+                exchange.getResponseHeaders().add("OCI-Subject", subject);
+            }
             send(exchange, 201, null, new byte[0]);
             return;
         }

@@ -20,7 +20,7 @@ public final class RegistryAdmin {
     }
 
     /**
-     * Every tag of {@code repo}'s repository, in the registry's order (distribution: lexical).
+     * Every tag of {@code repo}'s repository, in the registry's order (not necessarily sorted).
      *
      * @throws RegistryException with status 404 when the registry does not know the repository
      */

@@ -1,0 +1,116 @@
+package io.jenkins.plugins.grocker.report;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the HTML report shows: the images of a run as a hierarchy, each with its platforms and layers, and the
+ * promotion, if the run was one. Every string is shown as text, whatever it contains. Immutable.
+ *
+ * @param title the page's title
+ * @param generatedAt when the report was made (ISO-8601), or null
+ * @param spec the spec file, or null (a promotion)
+ * @param images the images, parents before or after children (the layout does not care)
+ * @param promotion the promotion, or null
+ * @param toolVersion grocker's version
+ */
+public record BuildReport(String title, String generatedAt, String spec, List<Image> images, Promotion promotion, String toolVersion) {
+    public BuildReport {
+        Objects.requireNonNull(title, "title");
+        images = List.copyOf(images);
+    }
+
+    /** Whether a platform image was built in this run or reused from the cache (or only planned). */
+    public enum Outcome {
+        BUILT, REUSED, PLANNED_BUILD, PLANNED_REUSE;
+
+        public String label() {
+            return switch (this) {
+                case BUILT -> "built";
+                case REUSED -> "reused";
+                case PLANNED_BUILD -> "to build";
+                case PLANNED_REUSE -> "to reuse";
+            };
+        }
+
+        boolean isBuild() {
+            return this == BUILT || this == PLANNED_BUILD;
+        }
+    }
+
+    /**
+     * One image.
+     *
+     * @param parent the name of its parent among {@link BuildReport#images()}, or null
+     * @param from the external image it starts from, or null
+     * @param indexDigest the digest of its image index, or null when not pushed
+     */
+    public record Image(String name, String repository, String parent, String from, List<String> tags, String indexDigest,
+            List<Platform> platforms) {
+        public Image {
+            Objects.requireNonNull(name, "name");
+            tags = List.copyOf(tags);
+            platforms = List.copyOf(platforms);
+        }
+
+        /** Built when any platform was built (or is to be). */
+        public boolean built() {
+            return platforms.stream().anyMatch(p -> p.outcome() != null && p.outcome().isBuild());
+        }
+
+        public double seconds() {
+            return platforms.stream().mapToDouble(Platform::seconds).sum();
+        }
+
+        /** The sum of the platforms' compressed sizes, or null when any is unknown. */
+        public Long compressedSize() {
+            long sum = 0;
+            for (Platform p : platforms) {
+                if (p.compressedSize() == null) {
+                    return null;
+                }
+                sum += p.compressedSize();
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * One platform of an image.
+     *
+     * @param digest the manifest digest, or null when not pushed
+     * @param compressedSize the sum of its compressed layers, or null when unknown
+     * @param layers its layers, bottom first (empty when unknown)
+     */
+    public record Platform(String platform, Outcome outcome, String reason, double seconds, String digest, Long compressedSize,
+            List<Layer> layers) {
+        public Platform {
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /**
+     * A layer: digest, compressed size, and whether the parent image has it too (false: this image added it; null:
+     * unknown, e.g. for an image whose base is outside the report).
+     */
+    public record Layer(String digest, long size, Boolean sharedWithParent) {}
+
+    /**
+     * A promotion.
+     *
+     * @param guards what guarded the tags, in words (e.g. "release tags v[0-9].* need --force")
+     * @param approver who approved it (the Jenkins input's submitter), or null
+     */
+    public record Promotion(String source, String sourceDigest, List<String> platforms, List<Target> targets, long mounted,
+            long copied, long skipped, long bytesCopied, List<String> guards, String approver, String who, String build,
+            boolean dryRun, String outcome, String error) {
+        public Promotion {
+            platforms = List.copyOf(platforms);
+            targets = List.copyOf(targets);
+            guards = List.copyOf(guards);
+        }
+    }
+
+    /** One target of a promotion: the tag, what it named before and after, and what happened. */
+    public record Target(String ref, String previousDigest, String digest, String outcome, String detail) {}
+}

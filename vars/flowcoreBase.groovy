@@ -11,7 +11,9 @@ import groovy.transform.Field
     spec: null,                     // required: a hierarchy spec file in the workspace, or the spec as a Map
     platforms: [],                  // --platform each; default: the spec's platforms
     push: true,                     // push images, indexes and tags (false: keep them in the local engine)
-    registryCredentialsId: null,    // Jenkins username/password credential for the registries
+    tag: true,                      // move the tags (false: push by digest only, for grockerIndex to tag)
+    registryCredentialsId: null,    // Jenkins username/password credential for the spec's registry
+    registryCredentials: null,      // ['host[:port]': 'credentials-id', ...]: one credential per registry
     result: '.grocker/base.json',   // where the command's JSON result goes
     archive: true,                  // archive the result file
     verbose: false,                 // show Docker's whole output
@@ -30,18 +32,25 @@ Map call(Map args = [:]) {
     if (!(a.spec instanceof CharSequence || a.spec instanceof Map)) {
         error "${STEP}: 'spec' must be a file path or a Map, got ${a.spec.getClass().simpleName}"
     }
-    if (!(a.push instanceof Boolean)) {
-        error "${STEP}: 'push' must be true or false, got '${a.push}'"
+    for (String flag in ['push', 'tag']) {
+        if (!(a[flag] instanceof Boolean)) {
+            error "${STEP}: '${flag}' must be true or false, got '${a[flag]}'"
+        }
     }
     List<String> platforms = grockerCli.words(STEP, 'platforms', a.platforms)
     String result = grockerCli.words(STEP, 'result', a.result)[0]
-
     String spec = a.spec instanceof Map ? '.grocker-base.json' : a.spec.toString()
+    Map registries = grockerCli.registryMap(STEP, a, 'registryCredentialsId',
+        a.registryCredentialsId ? specRegistry(a.spec) : null)
+
     if (a.spec instanceof Map) {
         // at the workspace root, so relative paths in it (files, rootfs) are relative to the workspace
-        writeJSON(file: spec, json: grockerCli.copy(a.spec), pretty: 2)
+        grockerCli.writeResult(spec, a.spec)
     }
     List<String> words = [a.push ? '--push' : '--no-push']
+    if (a.push && !a.tag) {
+        words.add('--no-tag')
+    }
     for (String p in platforms) {
         words.addAll(['--platform', p])
     }
@@ -53,12 +62,12 @@ Map call(Map args = [:]) {
     echo "${STEP}: building ${spec}${platforms ? ' for ' + platforms.join(', ') : ''}${a.push ? '' : ' (no push)'}"
     int rc = grockerCli.run(step: STEP, command: 'base', script: SCRIPT,
         vars: [GROCKER_SPEC: spec, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
-        credentials: grockerCli.registryCredentials(a.registryCredentialsId))
+        registries: registries)
     grockerCli.check(STEP, 'base', rc)
     if (a.archive) {
         archiveArtifacts(artifacts: result, fingerprint: true)
     }
-    Map built = grockerCli.copy(readJSON(file: result))
+    Map built = grockerCli.readResult(result)
     for (int i = 0; i < built.images.size(); i++) {
         Map image = built.images[i]
         String where = image.index ? "${image.repository}@${image.index.digest}" : image.repository
@@ -67,4 +76,23 @@ Map call(Map args = [:]) {
     echo "${STEP}: ${built.images.size()} image(s) in ${grockerCli.since(start)}"
     built.resultFile = result
     return built
+}
+
+/** The host of the spec's registry (its `registry` field, ${VAR} and ${VAR:-default} taken from env), or null. */
+private String specRegistry(Object spec) {
+    Map fields = spec instanceof Map ? spec : readYaml(file: spec.toString())
+    String registry = fields?.registry instanceof CharSequence ? fields.registry.toString() : null
+    if (!registry) {
+        return null
+    }
+    String expanded = expand(registry, env)
+    return expanded.contains('$') ? null : grockerCli.registryHost(expanded + '/x')
+}
+
+/** TEXT with ${VAR} and ${VAR:-default} replaced from ENVIRONMENT, as grocker's spec loader does. */
+@NonCPS
+private String expand(String text, Object environment) {
+    return text.replaceAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}/) { List<String> m ->
+        environment[m[1]] ?: (m[3] ?: '')
+    }
 }

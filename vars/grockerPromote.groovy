@@ -1,7 +1,8 @@
 /*
- * grockerPromote: after an optional approval, moves a tested image (every platform, the same digest) to
- * release tags without rebuilding (`grocker promote`); the audit record is archived.
- * Help: vars/grockerPromote.txt.
+ * grockerPromote: moves a tested image (every platform, the same digest) to release tags without rebuilding
+ * (`grocker promote`), after an approval when asked: only the named submitters may approve, the approver goes into
+ * the audit record with the build's URL, the question times out, milestones keep an older build from promoting after
+ * a newer one, and no executor is held while waiting. The audit record is archived. Help: vars/grockerPromote.txt.
  */
 import groovy.transform.Field
 
@@ -18,9 +19,12 @@ import groovy.transform.Field
     force: false,               // move tags that point elsewhere, release tags included
     dryRun: false,              // print the plan, change nothing
     approve: null,              // [submitter: 'release-managers', message: '...', ok: 'Promote', timeoutMinutes: 60]
-    credentialsId: null,        // Jenkins username/password credential for the registries
+    approvedBy: null,           // who approved, when the caller asked itself (goes into the audit record)
+    agent: null,                // label of the agent that promotes when the step is called outside node (required with approve)
+    credentialsId: null,        // Jenkins username/password credential, when source and targets share one registry
+    registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry (source, targets)
     audit: null,                // the audit record (default .grocker/promotion-<BUILD_NUMBER>.json)
-    archive: true,              // archive the audit record
+    archive: true,              // archive the audit record (with fingerprint)
     verbose: false,
 ]
 
@@ -59,59 +63,109 @@ Map call(Map args = [:]) {
             words.add(flag == 'dryRun' ? '--dry-run' : "--${flag}".toString())
         }
     }
-    String work = grockerCli.WORK_DIR
-    String audit = a.audit ? grockerCli.words(STEP, 'audit', a.audit)[0] :
-        "${work}/promotion-${env.BUILD_NUMBER ?: 'local'}.json"
-    String result = "${work}/promote-result.json"
-
-    if (approve) {
-        String message = approve.message ?: "Promote ${from} to ${to.join(', ')}?"
-        Closure ask = { input(message: message, ok: approve.ok ?: 'Promote', submitter: approve.submitter) }
-        if (approve.timeoutMinutes) {
-            timeout(time: approve.timeoutMinutes, unit: 'MINUTES', ask)
-        } else {
-            ask()
-        }
+    Set<String> hosts = [grockerCli.registryHost(from)] as Set
+    for (String t in to) {
+        hosts.add(grockerCli.registryHost(t))
     }
+    if (a.credentialsId && hosts.size() > 1) {
+        error "${STEP}: 'credentialsId' would be offered to ${hosts.sort().join(' and ')}: give registryCredentials: " +
+            "['host': 'credentials-id', ...] with one credential per registry"
+    }
+    Map registries = grockerCli.registryMap(STEP, a, 'credentialsId', hosts.iterator().next())
+    if (a.agent != null && !(a.agent instanceof CharSequence && a.agent)) {
+        error "${STEP}: 'agent' must be an agent label, got '${a.agent}'"
+    }
+    Map request = [from: from, to: to, words: words, registries: registries, dryRun: a.dryRun, archive: a.archive,
+                   audit: a.audit ? grockerCli.words(STEP, 'audit', a.audit)[0] : null, approvedBy: a.approvedBy]
+
+    if (!approve) {
+        if (env.NODE_NAME) {
+            return promote(request)
+        }
+        if (!a.agent) {
+            error "${STEP}: called outside node: give 'agent', the label of an agent to promote on"
+        }
+        Map record = null
+        node(a.agent) {
+            record = promote(request)
+        }
+        return record
+    }
+    if (env.NODE_NAME) {
+        error "${STEP}: with 'approve', call it outside node (waiting for a person must hold no executor) and give 'agent'"
+    }
+    if (!a.agent) {
+        error "${STEP}: 'approve' needs 'agent', the label of the agent that promotes once approved"
+    }
+    // a newer build that gets here first makes this one stop, before and after the question
+    milestone()
+    String approver = null
+    timeout(time: approve.timeoutMinutes, unit: 'MINUTES') {
+        approver = input(message: approve.message ?: "Promote ${from} to ${to.join(', ')}?", ok: approve.ok ?: 'Promote',
+            submitter: approve.submitter, submitterParameter: 'APPROVER')
+    }
+    milestone()
+    echo "${STEP}: approved by ${approver}"
+    request.approvedBy = approver
+    Map record = null
+    node(a.agent) {
+        record = promote(request)
+    }
+    return record
+}
+
+/** Runs grocker promote in this node; archives the audit record whatever the outcome. */
+private Map promote(Map r) {
+    String work = grockerCli.WORK_DIR
+    String audit = r.audit ?: "${work}/promotion-${env.BUILD_NUMBER ?: 'local'}.json"
+    String result = "${work}/promote-result.json"
     long start = System.currentTimeMillis()
-    echo "${STEP}: ${a.dryRun ? 'planning the promotion of' : 'promoting'} ${from} to ${to.join(', ')}"
-    int rc = grockerCli.run(step: STEP, command: 'promote', script: SCRIPT,
-        vars: [GROCKER_FROM: from, GROCKER_TO: to.join(' '), GROCKER_AUDIT: audit, GROCKER_RESULT: result,
-               GROCKER_ARGS: words.join(' ')],
-        credentials: grockerCli.registryCredentials(a.credentialsId))
+    echo "${STEP}: ${r.dryRun ? 'planning the promotion of' : 'promoting'} ${r.from} to ${r.to.join(', ')}"
+    Map vars = [GROCKER_FROM: r.from, GROCKER_TO: r.to.join(' '), GROCKER_AUDIT: audit, GROCKER_RESULT: result,
+                GROCKER_ARGS: r.words.join(' ')]
+    if (r.approvedBy) {
+        vars.GROCKER_APPROVED_BY = r.approvedBy.toString()
+    }
+    int rc = grockerCli.run(step: STEP, command: 'promote', script: SCRIPT, vars: vars, registries: r.registries)
     // The audit record is written whether the promotion succeeded, was refused or failed.
-    boolean audited = !a.dryRun && fileExists(audit)
-    if (a.archive && audited) {
+    boolean audited = !r.dryRun && fileExists(audit)
+    if (r.archive && audited) {
         archiveArtifacts(artifacts: audit, fingerprint: true)
     }
     grockerCli.check(STEP, 'promote', rc)
-    Map record = grockerCli.copy(readJSON(file: result))
+    Map record = grockerCli.readResult(result)
     for (int i = 0; i < record.targets.size(); i++) {
         Map target = record.targets[i]
-        echo "${STEP}: ${target.ref} ${target.outcome} ${target.digest ?: ''}"
+        echo "${STEP}: ${target.ref} ${target.outcome} ${target.previousDigest ?: 'none'} -> ${target.digest ?: ''}" +
+            "${target.detail ? ' (' + target.detail + ')' : ''}"
     }
     echo "${STEP}: ${record.outcome} ${record.source.digest} in ${grockerCli.since(start)}" +
-        "${audited ? ', audit: ' + audit : ''}"
+        "${audited ? ', audit: ' + audit : ''}${r.approvedBy ? ', approved by ' + r.approvedBy : ''}"
     record.digest = record.source.digest
     record.auditFile = audited ? audit : null
     return record
 }
 
-/** The approval settings: [:] for none, else the given Map (true: the defaults) checked. */
+/** The approval settings: [:] for none, else the given Map checked; a submitter is required. */
 private Map approval(Object value) {
     if (value == null || value == false) {
         return [:]
     }
-    if (value == true) {
-        return [ok: 'Promote']
-    }
     if (!(value instanceof Map) || !value) {
-        error "${STEP}: 'approve' must be true or a non-empty Map (${APPROVE_KEYS.join(', ')}), got '${value}'"
+        error "${STEP}: 'approve' must be a Map with a 'submitter' (${APPROVE_KEYS.join(', ')}), got '${value}'"
     }
     for (Object key in value.keySet()) {
         if (!(key in APPROVE_KEYS)) {
             error "${STEP}: 'approve' has unknown key '${key}' (known: ${APPROVE_KEYS.join(', ')})"
         }
     }
-    return value
+    if (!(value.submitter instanceof CharSequence) || !value.submitter.toString().trim()) {
+        error "${STEP}: 'approve' needs a 'submitter': the users or groups who may approve (anyone with Build " +
+            'permission could otherwise)'
+    }
+    Object minutes = value.timeoutMinutes == null ? 60 : value.timeoutMinutes
+    if (!(minutes instanceof Number) || minutes <= 0) {
+        error "${STEP}: 'approve.timeoutMinutes' must be a positive number, got '${minutes}'"
+    }
+    return value + [timeoutMinutes: minutes]
 }

@@ -14,7 +14,8 @@ import groovy.transform.Field
     component: null,            // --component for '{component}'
     force: false,               // move release tags too
     dryRun: false,
-    credentialsId: null,        // Jenkins username/password credential for the registry
+    credentialsId: null,        // Jenkins username/password credential for the registry of the result's images
+    registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry
 ]
 
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" publish --result "$GROCKER_INPUT" ' +
@@ -48,16 +49,28 @@ Map call(Map args = [:]) {
     if (a.dryRun) {
         words.add('--dry-run')
     }
+    Map registries = grockerCli.registryMap(STEP, a, 'credentialsId',
+        a.credentialsId ? resultHost(input) : null)
     String result = "${grockerCli.WORK_DIR}/publish-result.json"
     echo "${STEP}: tagging the images of ${input} with ${tags.join(', ')}"
     int rc = grockerCli.run(step: STEP, command: 'publish', script: SCRIPT,
         vars: [GROCKER_INPUT: input, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
-        credentials: grockerCli.registryCredentials(a.credentialsId))
+        registries: registries)
     grockerCli.check(STEP, 'publish', rc)
-    Map published = grockerCli.copy(readJSON(file: result))
+    Map published = grockerCli.readResult(result)
     for (int i = 0; i < published.tags.size(); i++) {
         Map t = published.tags[i]
         echo "${STEP}: ${t.image}:${t.tag} ${t.moved ? 'now' : 'already'} on ${t.digest}"
     }
     return published
+}
+
+/** The one registry host of a result file's images, or null when they are on several. */
+private String resultHost(String file) {
+    Set<String> hosts = [] as Set
+    List images = grockerCli.readResult(file).images ?: []
+    for (Map image in images) {
+        hosts.add(grockerCli.registryHost(image.repository.toString()))
+    }
+    return hosts.size() == 1 ? hosts.iterator().next() : null
 }

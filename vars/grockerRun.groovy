@@ -16,12 +16,16 @@ import groovy.transform.Field
     ports: null, volumes: null, healthcheck: null, labels: null, tags: null,
     platforms: [],              // --platform each; default: the spec's platforms
     push: true,                 // push the images, the index and the tags
-    registryCredentialsId: null, // Jenkins username/password credential for the registry
+    tag: true,                  // move the tags (false: push by digest only, for grockerIndex to tag)
+    registryCredentialsId: null, // Jenkins username/password credential for the runner's registry
+    registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry
     verbose: false,
 ]
 
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" runner --spec "$GROCKER_SPEC" --wheels "$GROCKER_WHEELS" ' +
     '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+
+@Field static final String PULL_WHEELS = 'set -f; "$GROCKER_CLI" wheels pull "$GROCKER_ARTIFACT" --wheels "$GROCKER_WHEELS"'
 
 /** Application spec fields the runner has no use for (the wheels are already built). */
 @Field static final List<String> COMPILE_ONLY = ['index', 'constraints', 'extras']
@@ -40,22 +44,30 @@ Map call(Map args = [:]) {
     if (a.tags != null && !(a.tags instanceof List)) {
         error "${STEP}: 'tags' must be a list, got '${a.tags}'"
     }
-    if (!(a.push instanceof Boolean)) {
-        error "${STEP}: 'push' must be true or false, got '${a.push}'"
+    for (String flag in ['push', 'tag', 'unstash']) {
+        if (!(a[flag] instanceof Boolean)) {
+            error "${STEP}: '${flag}' must be true or false, got '${a[flag]}'"
+        }
     }
     List<String> platforms = grockerCli.words(STEP, 'platforms', a.platforms)
     String work = grockerCli.WORK_DIR
     String wheels = "${work}/wheels"
 
-    // The wheelhouse: every stash's wheels in one directory, their manifests merged into one.
+    // The wheelhouse: every stash's wheels (or the wheels their artifacts name) in one directory emptied first,
+    // so that nothing a previous build left is taken for this one's; their manifests merged into one.
+    if (a.unstash) {
+        grockerCli.clean(wheels)
+    }
     String specFile = null
     Map manifest = null
+    List<Map> handoffs = []
     for (int i = 0; i < stashIds.size(); i++) {
         String id = stashIds[i]
         if (a.unstash) {
             unstash(id)
         }
-        Map handoff = grockerCli.copy(readJSON(file: "${work}/handoff-${id}.json"))
+        Map handoff = grockerCli.readResult("${work}/handoff-${id}.json")
+        handoffs.add(handoff)
         specFile = specFile ?: handoff.spec
         if (manifest == null) {
             manifest = handoff.manifest
@@ -66,11 +78,10 @@ Map call(Map args = [:]) {
             manifest.platforms.putAll(handoff.manifest.platforms)
         }
     }
-    writeJSON(file: "${wheels}/wheelhouse.json", json: manifest, pretty: 2)
 
     // The runner's spec: grockerCompile's, with this step's arguments over it and the exact requirement
     // the wheels were compiled for (so the runner needs no sources, no index, no constraints).
-    Map spec = grockerCli.compose(readJSON(file: specFile), a)
+    Map spec = grockerCli.compose(grockerCli.readResult(specFile), a)
     spec.app = manifest.requirement
     for (String field in COMPILE_ONLY) {
         spec.remove(field)
@@ -81,12 +92,27 @@ Map call(Map args = [:]) {
     if (!spec.image || spec.image == grockerCli.NO_IMAGE) {
         error "${STEP}: 'image' is required (the runner's repository; neither grockerCompile nor its spec named one)"
     }
+    Map registries = grockerCli.registryMap(STEP, a, 'registryCredentialsId',
+        grockerCli.registryHost(spec.image.toString()))
+    boolean pulled = false
+    for (int i = 0; i < handoffs.size(); i++) {
+        if (handoffs[i].artifact && a.unstash) {
+            pullWheels(handoffs[i].artifact.toString(), wheels, registries)
+            pulled = true
+        }
+    }
+    if (!pulled) {
+        grockerCli.writeResult("${wheels}/wheelhouse.json", manifest)
+    }
     String dir = grockerCli.dirOf(specFile)
     String runnerSpec = "${dir == '.' ? '' : dir + '/'}.grocker-${stashIds[0]}.runner.json"
     String result = "${work}/runner-${stashIds[0]}.json"
-    writeJSON(file: runnerSpec, json: spec, pretty: 2)
+    grockerCli.writeResult(runnerSpec, spec)
 
     List<String> words = [a.push ? '--push' : '--no-push']
+    if (a.push && !a.tag) {
+        words.add('--no-tag')
+    }
     for (String p in platforms) {
         words.addAll(['--platform', p])
     }
@@ -98,10 +124,10 @@ Map call(Map args = [:]) {
         "(${platforms ?: manifest.platforms.keySet().sort()}, wheels verified by grocker before any build)"
     int rc = grockerCli.run(step: STEP, command: 'runner', script: SCRIPT,
         vars: [GROCKER_SPEC: runnerSpec, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
-        credentials: grockerCli.registryCredentials(a.registryCredentialsId))
+        registries: registries)
     grockerCli.check(STEP, 'runner', rc)
 
-    Map runnerResult = grockerCli.copy(readJSON(file: result))
+    Map runnerResult = grockerCli.readResult(result)
     Map image = runnerResult.images[0]
     Map digests = [:]
     for (Map p in image.platforms) {
@@ -120,4 +146,13 @@ Map call(Map args = [:]) {
         echo "${STEP}:   ${built[i]} ${digests[built[i]]}"
     }
     return answer
+}
+
+/** Pulls a wheelhouse artifact (repository@digest) into WHEELS; grocker verifies every wheel by its digest. */
+private void pullWheels(String artifact, String wheels, Map registries) {
+    String host = grockerCli.registryHost(artifact)
+    int rc = grockerCli.run(step: STEP, command: 'wheels pull', script: PULL_WHEELS,
+        vars: [GROCKER_ARTIFACT: grockerCli.words(STEP, 'artifact', artifact)[0], GROCKER_WHEELS: wheels],
+        registries: registries.containsKey(host) ? [(host): registries[host]] : [:])
+    grockerCli.check(STEP, 'wheels pull', rc)
 }

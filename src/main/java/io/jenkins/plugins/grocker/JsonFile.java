@@ -5,20 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes JSON through a temporary file and a rename, so a reader never sees half a file. */
+/** Writes JSON results through {@link AtomicFile}, so a reader never sees half a file. */
 public final class JsonFile {
     private JsonFile() {}
 
     /** Writes {@code value}; a failure is an input error naming {@code option} (the option that named the file). */
     public static void write(Path file, Object value, String option) throws InputException {
         try {
-            Path absolute = file.toAbsolutePath();
-            Files.createDirectories(absolute.getParent());
-            Path tmp = Files.createTempFile(absolute.getParent(), ".grocker-", ".json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), value);
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            AtomicFile.write(file, out -> json.writeValue(out, value));
         } catch (IOException e) {
             throw new InputException(option + ": cannot write " + file + ": " + e.getMessage());
         }

@@ -3,9 +3,9 @@ package io.jenkins.plugins.grocker.build;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.dockerfile.BuildContext;
 import io.jenkins.plugins.grocker.docker.BuildRequest;
-import io.jenkins.plugins.grocker.docker.DockerEngine;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /** Builds one image for one platform from its context and tags it with its key tag. Returns the image id. */
 final class BuildImageStep {
-    private final DockerEngine engine;
+    private final ContainerEngine engine;
     private final BuildContext context;
     private final Platform platform;
     private final ImageReference keyTag;
@@ -23,7 +23,7 @@ final class BuildImageStep {
     private final String networkMode;
     private final Consumer<String> output;
 
-    BuildImageStep(DockerEngine engine, BuildContext context, Platform platform, ImageReference keyTag,
+    BuildImageStep(ContainerEngine engine, BuildContext context, Platform platform, ImageReference keyTag,
             Map<String, String> labels, String networkMode, Consumer<String> output) {
         this.engine = engine;
         this.context = context;

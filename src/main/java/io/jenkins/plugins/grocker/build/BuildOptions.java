@@ -1,6 +1,6 @@
 package io.jenkins.plugins.grocker.build;
 
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +13,11 @@ import java.util.Map;
  * @param networkMode Docker network mode for builds ({@code host} reaches services on 127.0.0.1)
  * @param jobs how many image/platform builds may run at once
  * @param labels labels added to built images without entering the cache key (revision, source)
+ * @param moveTags with push, move the tags at the end; false pushes images and indexes by digest only (the result
+ *     still lists the tags, for {@code grocker index} to move once every platform is pushed)
  */
 public record BuildOptions(List<Platform> platforms, boolean push, String networkMode, int jobs,
-        Map<String, String> labels) {
+        Map<String, String> labels, boolean moveTags) {
     public BuildOptions {
         platforms = List.copyOf(platforms);
         labels = Map.copyOf(labels);
@@ -24,15 +26,23 @@ public record BuildOptions(List<Platform> platforms, boolean push, String networ
         }
     }
 
+    public BuildOptions(List<Platform> platforms, boolean push, String networkMode, int jobs, Map<String, String> labels) {
+        this(platforms, push, networkMode, jobs, labels, true);
+    }
+
     public static BuildOptions defaults() {
         return new BuildOptions(List.of(), true, "host", 2, Map.of());
     }
 
     public BuildOptions withPush(boolean value) {
-        return new BuildOptions(platforms, value, networkMode, jobs, labels);
+        return new BuildOptions(platforms, value, networkMode, jobs, labels, moveTags);
     }
 
     public BuildOptions withPlatforms(List<Platform> value) {
-        return new BuildOptions(value, push, networkMode, jobs, labels);
+        return new BuildOptions(value, push, networkMode, jobs, labels, moveTags);
+    }
+
+    public BuildOptions withMoveTags(boolean value) {
+        return new BuildOptions(platforms, push, networkMode, jobs, labels, value);
     }
 }

@@ -1,12 +1,14 @@
 package io.jenkins.plugins.grocker.build;
 
+import io.jenkins.plugins.grocker.events.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.registry.Credentials;
-import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.Parallel;
 import io.jenkins.plugins.grocker.spec.AppSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.wheels.WheelCache;
 import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import io.jenkins.plugins.grocker.wheels.WheelhouseStore;
@@ -16,10 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code grocker compile}: builds (or reuses) the compiler image for each platform, then turns the
@@ -31,71 +31,55 @@ public final class CompileBuild {
     private final AppSpec app;
     private final Path output;
     private final BuildOptions options;
-    private final Engines engines;
-    private final RegistryClient registry;
+    private final BuildServices services;
     private final Map<String, String> env;
     private final WheelCache cache;
-    private final BuildListener listener;
 
     /**
      * @param options platforms, network and jobs (push is ignored: compiler images stay in the engine)
+     * @param env where the index credentials are read from
      */
-    public CompileBuild(AppSpec app, Path output, BuildOptions options, Engines engines, RegistryClient registry,
-            Map<String, String> env, WheelCache cache, BuildListener listener) {
+    public CompileBuild(AppSpec app, Path output, BuildOptions options, BuildServices services, Map<String, String> env,
+            WheelCache cache) {
         this.app = app;
         this.output = output;
         this.options = options;
-        this.engines = engines;
-        this.registry = registry;
+        this.services = services;
         this.env = env;
         this.cache = cache;
-        this.listener = listener;
     }
 
     /** What the compilation did: the manifest, and per platform built or reused. */
-    public record Result(String wheelhouse, Map<String, String> status, Wheelhouse manifest) {}
+    public record Result(String wheelhouse, Map<String, Status> status, Wheelhouse manifest) {}
 
     public Result run() throws GrockerException {
-        List<Platform> platforms = !options.platforms().isEmpty() ? options.platforms()
-                : !app.platforms().isEmpty() ? app.platforms() : List.of(BaseBuild.nativePlatform(engines.defaultEngine().info()));
-        AppImages.checkBase(app, registry, platforms);
+        Engines engines = services.engines();
+        BuildListener listener = services.listener();
+        List<Platform> platforms = RunnerBuild.platforms(app, options, engines);
+        AppTargets.checkBase(app, services.registry(), platforms);
         IndexAccess index = IndexAccess.resolve(app, env);
         index.probe(app);
 
-        BuildResult compilers = new BaseBuild(AppImages.compiler(app, platforms),
-                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), engines, registry,
-                Credentials.fromEnvironment(env), listener).run();
+        BuildResult compilers = new ImageBuild(String.valueOf(app.file()), List.of(AppTargets.compiler(app, platforms)),
+                new BuildOptions(platforms, false, options.networkMode(), options.jobs(), Map.of()), services).run();
         Map<Platform, BuildResult.PlatformResult> compilerByPlatform = new LinkedHashMap<>();
         for (BuildResult.PlatformResult p : compilers.images().get(0).platforms()) {
             compilerByPlatform.put(Platform.parse(p.platform()), p);
         }
 
         Wheelhouse previous = WheelhouseStore.read(output).orElse(null);
+        List<Parallel.Task<CompileWheelsStep.Outcome>> steps = new ArrayList<>();
+        for (Platform p : platforms) {
+            CompileWheelsStep step = new CompileWheelsStep(app, p, compilerByPlatform.get(p), index, output, previous,
+                    engines.forPlatform(p), cache, options.networkMode(), listener);
+            steps.add(step::call);
+        }
         ExecutorService executor = Executors.newFixedThreadPool(Math.min(options.jobs(), platforms.size()));
-        Map<Platform, Future<CompileWheelsStep.Outcome>> futures = new LinkedHashMap<>();
         try {
-            for (Platform p : platforms) {
-                CompileWheelsStep step = new CompileWheelsStep(app, p, compilerByPlatform.get(p), index, output, previous,
-                        engines.forPlatform(p), cache, options.networkMode(), listener);
-                futures.put(p, executor.submit(step::call));
-            }
+            List<CompileWheelsStep.Outcome> done = Parallel.all(executor, "compiling wheels", steps);
             Map<Platform, CompileWheelsStep.Outcome> outcomes = new LinkedHashMap<>();
-            GrockerException first = null;
-            for (var e : futures.entrySet()) {
-                try {
-                    outcomes.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException ex) {
-                    if (first == null) {
-                        first = ex.getCause() instanceof GrockerException g ? g
-                                : new EngineException("compiling for " + e.getKey() + " failed: " + ex.getCause(), ex.getCause());
-                    }
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new EngineException("interrupted while compiling for " + e.getKey());
-                }
-            }
-            if (first != null) {
-                throw first;
+            for (int i = 0; i < platforms.size(); i++) {
+                outcomes.put(platforms.get(i), done.get(i));
             }
             return finish(previous, outcomes);
         } finally {
@@ -115,7 +99,7 @@ public final class CompileBuild {
         if (previous != null && previous.requirement().equals(any.requirement())) {
             platforms.putAll(previous.platforms());
         }
-        Map<String, String> status = new LinkedHashMap<>();
+        Map<String, Status> status = new LinkedHashMap<>();
         outcomes.forEach((p, o) -> {
             platforms.put(p.toString(), o.wheels());
             status.put(p.toString(), o.status());
@@ -127,7 +111,7 @@ public final class CompileBuild {
         } catch (IOException e) {
             throw new InputException("cannot write " + output.resolve(Wheelhouse.FILE) + ": " + e.getMessage());
         }
-        listener.on(new BuildEvent.Info("wrote " + output.resolve(Wheelhouse.FILE) + " (" + any.requirement() + ", "
+        services.listener().on(new BuildEvent.Info("wrote " + output.resolve(Wheelhouse.FILE) + " (" + any.requirement() + ", "
                 + String.join(", ", new ArrayList<>(status.keySet())) + ")"));
         return new Result(output.resolve(Wheelhouse.FILE).toString(), status, manifest);
     }

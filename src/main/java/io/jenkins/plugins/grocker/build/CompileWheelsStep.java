@@ -1,14 +1,17 @@
 package io.jenkins.plugins.grocker.build;
 
+import io.jenkins.plugins.grocker.events.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.docker.ContainerResult;
-import io.jenkins.plugins.grocker.docker.DockerEngine;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.RunRequest;
 import io.jenkins.plugins.grocker.plan.CacheKey;
 import io.jenkins.plugins.grocker.spec.AppSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.wheels.WheelCache;
 import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import io.jenkins.plugins.grocker.wheels.WheelhouseStore;
@@ -43,7 +46,7 @@ final class CompileWheelsStep {
     private static final Pattern FAILED_REQUIREMENT = Pattern.compile(
             "(?:satisfies the requirement|No matching distribution found for|Failed building wheel for|Failed to build)\\s+(\\S+)");
 
-    record Outcome(String name, String version, String requirement, String status, Wheelhouse.PlatformWheels wheels) {}
+    record Outcome(String name, String version, String requirement, Status status, Wheelhouse.PlatformWheels wheels) {}
 
     private final AppSpec app;
     private final Platform platform;
@@ -51,13 +54,13 @@ final class CompileWheelsStep {
     private final IndexAccess index;
     private final Path output;
     private final Wheelhouse previous;
-    private final DockerEngine engine;
+    private final ContainerEngine engine;
     private final WheelCache cache;
     private final String networkMode;
     private final BuildListener listener;
 
     CompileWheelsStep(AppSpec app, Platform platform, BuildResult.PlatformResult compiler, IndexAccess index, Path output,
-            Wheelhouse previous, DockerEngine engine, WheelCache cache, String networkMode, BuildListener listener) {
+            Wheelhouse previous, ContainerEngine engine, WheelCache cache, String networkMode, BuildListener listener) {
         this.app = app;
         this.platform = platform;
         this.compiler = compiler;
@@ -76,11 +79,11 @@ final class CompileWheelsStep {
         CacheKey key = key();
         Wheelhouse.PlatformWheels old = previous == null ? null : previous.platforms().get(platform.toString());
         if (old != null && old.key().equals(key.hex()) && intact()) {
-            listener.on(new BuildEvent.Started(image, platform, "reuse", "wheelhouse key " + key.shortForm() + " unchanged"));
-            listener.on(new BuildEvent.Finished(image, platform, "reused", null, seconds(start)));
-            return new Outcome(previous.app(), previous.version(), previous.requirement(), "reused", old);
+            listener.on(new BuildEvent.Started(image, platform, Status.REUSE, "wheelhouse key " + key.shortForm() + " unchanged"));
+            listener.on(new BuildEvent.Finished(image, platform, Status.REUSED, null, seconds(start)));
+            return new Outcome(previous.app(), previous.version(), previous.requirement(), Status.REUSED, old);
         }
-        listener.on(new BuildEvent.Started(image, platform, "build", "pip wheel " + app.appText() + " with " + index.description()));
+        listener.on(new BuildEvent.Started(image, platform, Status.BUILD, "pip wheel " + app.appText() + " with " + index.description()));
         Path work = Files.createTempDirectory("grocker-compile-");
         try {
             Path in = work.resolve("in.tar");
@@ -93,24 +96,15 @@ final class CompileWheelsStep {
             if (index.netrc() != null) {
                 request.env("NETRC", "/tmp/grocker/netrc");
             }
-            List<String> tail = new ArrayList<>();
-            ContainerResult result = engine.run(request.build(), in, "/tmp/grocker/out", out, line -> {
-                String safe = index.redact(line);
-                synchronized (tail) {
-                    tail.add(safe);
-                    if (tail.size() > 40) {
-                        tail.remove(0);
-                    }
-                }
-                listener.on(new BuildEvent.Output(image, platform, safe));
-            });
+            ContainerResult result = engine.run(request.build(), in, "/tmp/grocker/out", out,
+                    line -> listener.on(new BuildEvent.Output(image, platform, index.redact(line))));
             if (result.exitCode() != 0) {
                 List<String> lines = new ArrayList<>();
                 index.redact(result.output()).lines().forEach(lines::add);
                 throw failure(lines);
             }
             Outcome outcome = collect(out, key, poolDigests);
-            listener.on(new BuildEvent.Finished(image, platform, "built", null, seconds(start)));
+            listener.on(new BuildEvent.Finished(image, platform, Status.BUILT, null, seconds(start)));
             return outcome;
         } finally {
             deleteTree(work);
@@ -243,13 +237,13 @@ final class CompileWheelsStep {
                 String file = w.getFileName().toString();
                 String sha = WheelhouseStore.sha256(w);
                 boolean fromCache = sha.equals(poolDigests.get(file));
-                files.add(new Wheelhouse.WheelFile(file, sha, Files.size(w), fromCache ? "cache" : "built"));
+                files.add(new Wheelhouse.WheelFile(file, sha, Files.size(w), fromCache ? Wheelhouse.Source.CACHE : Wheelhouse.Source.BUILT));
                 if (!file.equals(appWheel) && !fromCache) {
                     cache.add(compiler.key(), w);
                 }
             }
         }
-        return new Outcome(name, version, requirement, "built", new Wheelhouse.PlatformWheels(platform.slug(), pythonTag,
+        return new Outcome(name, version, requirement, Status.BUILT, new Wheelhouse.PlatformWheels(platform.slug(), pythonTag,
                 compiler.imageId(), compiler.key(), key.hex(), appWheel, files));
     }
 

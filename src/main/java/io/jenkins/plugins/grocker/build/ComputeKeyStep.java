@@ -3,7 +3,7 @@ package io.jenkins.plugins.grocker.build;
 import io.jenkins.plugins.grocker.dockerfile.BuildContext;
 import io.jenkins.plugins.grocker.docker.EngineInfo;
 import io.jenkins.plugins.grocker.plan.CacheKey;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.IOException;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.build;
 
-import io.jenkins.plugins.grocker.docker.DockerEngine;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,23 +12,23 @@ import java.util.Map;
  * themselves are thread-safe.
  */
 public final class Engines {
-    private final DockerEngine defaultEngine;
-    private final Map<Platform, DockerEngine> perPlatform;
+    private final ContainerEngine defaultEngine;
+    private final Map<Platform, ContainerEngine> perPlatform;
 
-    public Engines(DockerEngine defaultEngine, Map<Platform, DockerEngine> perPlatform) {
+    public Engines(ContainerEngine defaultEngine, Map<Platform, ContainerEngine> perPlatform) {
         this.defaultEngine = defaultEngine;
         this.perPlatform = Collections.unmodifiableMap(new LinkedHashMap<>(perPlatform));
     }
 
-    public static Engines single(DockerEngine engine) {
+    public static Engines single(ContainerEngine engine) {
         return new Engines(engine, Map.of());
     }
 
-    public DockerEngine defaultEngine() {
+    public ContainerEngine defaultEngine() {
         return defaultEngine;
     }
 
-    public DockerEngine forPlatform(Platform platform) {
+    public ContainerEngine forPlatform(Platform platform) {
         return perPlatform.getOrDefault(platform, defaultEngine);
     }
 

@@ -3,12 +3,12 @@ package io.jenkins.plugins.grocker.build;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.docker.DockerEngine;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.ImageDetails;
 import io.jenkins.plugins.grocker.plan.CacheKey;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.Optional;
 
 /**
@@ -20,12 +20,12 @@ final class FindCachedImageStep {
     record Found(Descriptor manifest, String imageId) {}
 
     private final RegistryClient registry;
-    private final DockerEngine engine;
+    private final ContainerEngine engine;
     private final ImageReference repository;
     private final CacheKey key;
     private final boolean checkRegistry;
 
-    FindCachedImageStep(RegistryClient registry, DockerEngine engine, ImageReference repository, CacheKey key,
+    FindCachedImageStep(RegistryClient registry, ContainerEngine engine, ImageReference repository, CacheKey key,
             boolean checkRegistry) {
         this.registry = registry;
         this.engine = engine;
@@ -38,7 +38,7 @@ final class FindCachedImageStep {
         ImageReference keyTag = repository.withTag(key.tag());
         Descriptor remote = checkRegistry ? registry.head(keyTag).orElse(null) : null;
         String local = engine.inspect(keyTag.toString())
-                .filter(d -> key.hex().equals(d.labels().get(BaseBuild.KEY_LABEL)))
+                .filter(d -> key.hex().equals(d.labels().get(ImageBuild.KEY_LABEL)))
                 .map(ImageDetails::id)
                 .orElse(null);
         return remote == null && local == null ? Optional.empty() : Optional.of(new Found(remote, local));

@@ -2,11 +2,11 @@ package io.jenkins.plugins.grocker.build;
 
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.docker.DockerEngine;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.RegistryAuth;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.function.Consumer;
 
 /**
@@ -14,13 +14,13 @@ import java.util.function.Consumer;
  * back its manifest descriptor from the registry.
  */
 final class PushImageStep {
-    private final DockerEngine engine;
+    private final ContainerEngine engine;
     private final RegistryClient registry;
     private final ImageReference keyTag;
     private final RegistryAuth auth;
     private final Consumer<String> output;
 
-    PushImageStep(DockerEngine engine, RegistryClient registry, ImageReference keyTag, RegistryAuth auth,
+    PushImageStep(ContainerEngine engine, RegistryClient registry, ImageReference keyTag, RegistryAuth auth,
             Consumer<String> output) {
         this.engine = engine;
         this.registry = registry;

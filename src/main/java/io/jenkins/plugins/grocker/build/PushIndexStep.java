@@ -2,10 +2,11 @@ package io.jenkins.plugins.grocker.build;
 
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.registry.Descriptor;
+import io.jenkins.plugins.grocker.registry.ImageIndex;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +26,8 @@ final class PushIndexStep {
     }
 
     Manifest call() throws RegistryException {
-        Manifest index = RegistryClient.imageIndex(children, Map.of());
-        registry.putManifest(repository, index.digest(), index);
+        Manifest index = ImageIndex.create(children, Map.of());
+        registry.putManifest(repository, index);
         return index;
     }
 }

@@ -4,7 +4,7 @@ import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.Optional;
 
 /** Points one tag at a complete index (the same bytes, so the same digest). Returns whether the tag moved. */

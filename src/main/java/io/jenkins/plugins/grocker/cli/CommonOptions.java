@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Options every building command has: platforms, the engine, parallelism, the result file, verbosity. */
+/** Options every building command has: platforms, the engine, the network of build steps, parallelism. */
 final class CommonOptions {
     @Option(names = "--platform", paramLabel = "OS/ARCH[=ENGINE]",
             description = "Build only this platform (repeatable). Default: the platforms the spec declares, "
@@ -30,11 +30,7 @@ final class CommonOptions {
             description = "Image/platform builds run at the same time (default: ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--output-json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
-    Path outputJson;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show Docker build and container output, and stack traces.")
-    boolean verbose;
 
     List<Platform> platforms() throws InputException {
         return new ArrayList<>(platformEngines().keySet());

@@ -1,58 +1,36 @@
 package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.build.CompileBuild;
+import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.spec.AppSpec;
-import io.jenkins.plugins.grocker.spec.AppSpecLoader;
 import io.jenkins.plugins.grocker.wheels.WheelCache;
+import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code grocker compile}: the application and its dependencies as checksummed wheels. */
-@Command(name = "compile", mixinStandardHelpOptions = true,
+@Command(name = "compile",
         description = {"Compiles the application of an app spec and all its dependencies to wheels, per platform, in a "
                 + "compiler image (the base plus the build dependencies). Writes DIR/<os>-<arch>/*.whl and "
                 + "DIR/wheelhouse.json with the sha256 of every wheel. Index credentials come from the environment "
                 + "or a file and reach only the compiler container."})
-final class CompileCommand implements Callable<Integer> {
-    @ParentCommand
-    GrockerCommand parent;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec commandSpec;
-
-    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The application spec (YAML or JSON).")
-    Path spec;
-
+final class CompileCommand extends BuildingCommand.OnApp {
     @Option(names = "--output", paramLabel = "DIR", defaultValue = "wheels",
             description = "Where the wheelhouse goes (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Mixin
-    CommonOptions options;
-
     @Override
-    public Integer call() throws Exception {
-        var out = commandSpec.commandLine().getOut();
-        Map<String, String> env = parent.env;
-        AppSpec app = new AppSpecLoader(env).load(spec);
-        options.platforms();
-        long start = System.nanoTime();
-        CompileBuild.Result result = Session.with(options, env, out, s -> new CompileBuild(app, output,
-                Session.buildOptions(options, options.platforms(), false, Map.of()), s.engines, s.registry, env,
-                WheelCache.fromEnvironment(env), s.listener).run());
-        if (options.outputJson != null) {
-            Session.writeJson(options.outputJson, result);
-        }
-        out.printf("done in %.1fs: %s%n", (System.nanoTime() - start) / 1e9, result.manifest().requirement());
+    int build(AppSpec app, Map<String, String> env, long start) throws Exception {
+        CompileBuild.Result result = session(s -> new CompileBuild(app, output,
+                Session.buildOptions(options, options.platforms(), false, Map.of()), s, env, WheelCache.fromEnvironment(env)).run());
+        writeResult(result);
+        out().printf("done in %.1fs: %s%n", Summary.seconds(start), result.manifest().requirement());
         result.manifest().platforms().forEach((platform, wheels) -> {
-            long built = wheels.wheels().stream().filter(w -> w.source().equals("built")).count();
-            out.println(platform + ": " + result.status().getOrDefault(platform, "kept") + ", " + wheels.wheels().size()
+            long built = wheels.wheels().stream().filter(w -> w.source() == Wheelhouse.Source.BUILT).count();
+            Status status = result.status().get(platform);
+            out().println(platform + ": " + (status == null ? "kept" : status) + ", " + wheels.wheels().size()
                     + " wheels (" + built + " built, " + (wheels.wheels().size() - built) + " from cache) in "
                     + output.resolve(wheels.directory()));
         });

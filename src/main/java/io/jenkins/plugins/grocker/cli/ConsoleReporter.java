@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.cli;
 
-import io.jenkins.plugins.grocker.build.BuildEvent;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -22,7 +22,7 @@ final class ConsoleReporter implements BuildListener {
     public synchronized void on(BuildEvent event) {
         if (event instanceof BuildEvent.Started s) {
             out.println("[" + s.image() + " " + s.platform() + "] "
-                    + (s.action().equals("build") ? "building" : "reusing") + ": " + s.reason());
+                    + (s.action().isBuild() ? "building" : "reusing") + ": " + s.reason());
         } else if (event instanceof BuildEvent.Finished f) {
             out.println("[" + f.image() + " " + f.platform() + "] " + f.status() + " in "
                     + String.format(Locale.ROOT, "%.1f", f.seconds()) + "s " + (f.digest() == null ? "" : f.digest()));

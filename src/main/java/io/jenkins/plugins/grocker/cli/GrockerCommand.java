@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = GrockerCommand.Version.class,
         description = "Builds layered, multi-arch container images for Python applications.",
         subcommands = {BaseCommand.class, PlanCommand.class, CompileCommand.class, RunnerCommand.class,
-                PromoteCommand.class, PublishCommand.class, CommandLine.HelpCommand.class},
+                PromoteCommand.class, PublishCommand.class, IndexCommand.class, WheelsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",
                 "3:base, plan, compile, runner: the Docker engine, a registry or a build step failed or could not be "

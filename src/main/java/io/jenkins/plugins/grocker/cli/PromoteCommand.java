@@ -9,8 +9,8 @@ import io.jenkins.plugins.grocker.promote.TagGuard;
 import io.jenkins.plugins.grocker.promote.TagTemplates;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.registry.RetryPolicy;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,27 +19,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code grocker promote SRC DST...}: copies an image or index, every platform, same digest; tags last. */
-@Command(name = "promote", mixinStandardHelpOptions = true,
+@Command(name = "promote",
         description = {"Copies an image or image index with every platform to one or more targets without changing "
                 + "its digest: blobs are mounted inside a registry and streamed across registries, child manifests "
                 + "and the index are put by digest, the tags last. An existing tag that points elsewhere, and any "
                 + "release tag, moves only with --force. Writes an audit record."})
-final class PromoteCommand implements Callable<Integer>, GrockerCommand.RegistryCommand {
-    @ParentCommand
-    GrockerCommand parent;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec commandSpec;
-
+final class PromoteCommand extends TaggingCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "The source: registry/repository:tag or @sha256:digest.")
     String source;
 
@@ -47,9 +37,6 @@ final class PromoteCommand implements Callable<Integer>, GrockerCommand.Registry
             description = "A target: registry/repository[:tag]. Without a tag: the --tag tags, else the source's tag, "
                     + "else by digest only.")
     List<String> targets = new ArrayList<>();
-
-    @Mixin
-    TagOptions tagOptions;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH",
             description = "Check that the source has this platform (repeatable). An index is only promoted whole.")
@@ -63,13 +50,19 @@ final class PromoteCommand implements Callable<Integer>, GrockerCommand.Registry
             description = "Where the audit record goes (default: promotion-<UTC timestamp>.json in the current directory).")
     Path audit;
 
-    @Mixin
-    RegistryOptions registryOptions;
+    @Option(names = "--approved-by", paramLabel = "USER",
+            description = "Who approved the promotion, for the audit record's 'who' (default: GROCKER_APPROVED_BY, else "
+                    + "BUILD_USER_ID, BUILD_USER, USER).")
+    String approvedBy;
+
+    @Option(names = "--build-url", paramLabel = "URL",
+            description = "The build that promotes, for the audit record's 'build' (default: BUILD_URL).")
+    String buildUrl;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = commandSpec.commandLine().getOut();
-        Map<String, String> env = parent.env;
+        PrintWriter out = out();
+        Map<String, String> env = env();
         ImageReference src = reference("SRC", source);
         if (src.tag() == null && src.digest() == null) {
             src = src.withTag("latest");
@@ -104,14 +97,12 @@ final class PromoteCommand implements Callable<Integer>, GrockerCommand.Registry
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant()) + ".json");
         TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, true);
         PromotionRequest request = new PromotionRequest(src, Promoter.distinct(dsts), wanted, guard, dryRun,
-                dryRun ? null : auditFile, PromotionRequest.who(env), PromotionRequest.build(env));
+                dryRun ? null : auditFile, who(env), buildUrl != null && !buildUrl.isBlank() ? buildUrl.trim() : PromotionRequest.build(env));
         RegistryClient client = registryOptions.client(env);
         long start = System.nanoTime();
-        PromotionRecord record = new Promoter(client, new ConsoleReporter(out, registryOptions.verbose), registryOptions.jobs, clock)
+        PromotionRecord record = new Promoter(client, new ConsoleReporter(out, verbose), registryOptions.jobs, clock)
                 .promote(request);
-        if (registryOptions.outputJson != null) {
-            Session.writeJson(registryOptions.outputJson, record);
-        }
+        writeResult(record);
         if (!dryRun) {
             out.printf("done in %.1fs: %s, %d bytes through the client (%d in, %d out); audit: %s%n",
                     (System.nanoTime() - start) / 1e9, record.source().digest(), client.bytesRead() + client.bytesWritten(),
@@ -121,66 +112,21 @@ final class PromoteCommand implements Callable<Integer>, GrockerCommand.Registry
         return 0;
     }
 
+    /** The approver: --approved-by, else GROCKER_APPROVED_BY (set by the Jenkins steps), else who runs the command. */
+    private String who(Map<String, String> env) {
+        for (String value : new String[] {approvedBy, env.get("GROCKER_APPROVED_BY")}) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return PromotionRequest.who(env);
+    }
+
     static ImageReference reference(String what, String text) throws InputException {
         try {
             return ImageReference.parse(text);
         } catch (InputException e) {
             throw new InputException(what + ": " + e.getMessage());
-        }
-    }
-
-    /** Tag templates, their values, and the guard's options: shared by promote and publish. */
-    static final class TagOptions {
-        @Option(names = "--tag", paramLabel = "TEMPLATE",
-                description = "A tag for every target (repeatable): literal (latest, production) or a template with "
-                        + "{version}, {major}, {minor}, {patch}, {git_sha}, {git_sha_full}, {component}, e.g. '{major}.{minor}' "
-                        + "or '{component}-{version}'.")
-        List<String> templates = new ArrayList<>();
-
-        @Option(names = "--version", paramLabel = "VERSION", description = "The version the templates use (semver X.Y.Z for {major}, {minor}, {patch}).")
-        String version;
-
-        @Option(names = "--component", paramLabel = "NAME", description = "The component name for {component}.")
-        String component;
-
-        @Option(names = "--force", description = "Move tags that point to another digest, release tags included.")
-        boolean force;
-
-        @Option(names = "--protect", paramLabel = "REGEX",
-                description = "Release tags that never move without --force (repeatable; replaces the default "
-                        + "'v[0-9].*' and 'X.Y.Z[-pre]').")
-        List<String> protect = new ArrayList<>();
-
-        List<String> tags(Map<String, String> env) throws InputException {
-            return TagTemplates.fromEnvironment(version, component, env, Path.of("")).expandAll(templates);
-        }
-    }
-
-    /** Registry connection options and the result file: shared by promote and publish. */
-    static final class RegistryOptions {
-        @Option(names = "--ca-file", paramLabel = "FILE",
-                description = "PEM CA certificates to trust for https registries (default: GROCKER_REGISTRY_CA_FILE; "
-                        + "/etc/docker/certs.d/<host:port>/*.crt are always trusted).")
-        Path caFile;
-
-        @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4",
-                description = "Blob transfers at the same time (default: ${DEFAULT-VALUE}).")
-        int jobs;
-
-        @Option(names = "--output-json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
-        Path outputJson;
-
-        @Option(names = {"-v", "--verbose"}, description = "Show stack traces.")
-        boolean verbose;
-
-        RegistryClient client(Map<String, String> env) throws GrockerException {
-            if (jobs < 1 || jobs > 64) {
-                throw new InputException("--jobs: must be from 1 to 64, got " + jobs);
-            }
-            if (caFile != null && !java.nio.file.Files.isReadable(caFile)) {
-                throw new InputException("--ca-file: cannot read " + caFile);
-            }
-            return RegistryClient.create(env, caFile, RetryPolicy.DEFAULT);
         }
     }
 }

@@ -3,57 +3,39 @@ package io.jenkins.plugins.grocker.cli;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.promote.Publisher;
 import io.jenkins.plugins.grocker.promote.TagGuard;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code grocker publish --result F --tag T}: tags what a result file describes, without building. */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+@Command(name = "publish",
         description = {"Tags the images a result file describes (the --output-json of 'grocker base' or 'grocker runner'), "
                 + "without building: checks that every index and all its children are in the registry, then writes the "
                 + "tags, last. Release tags (see --protect) move only with --force."})
-final class PublishCommand implements Callable<Integer>, GrockerCommand.RegistryCommand {
-    @ParentCommand
-    GrockerCommand parent;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec commandSpec;
-
+final class PublishCommand extends TaggingCommand {
     @Option(names = "--result", required = true, paramLabel = "FILE", description = "The result file (JSON).")
     Path result;
 
     @Option(names = "--dry-run", description = "Check and print what would be tagged; change nothing.")
     boolean dryRun;
 
-    @Mixin
-    PromoteCommand.TagOptions tagOptions;
-
-    @Mixin
-    PromoteCommand.RegistryOptions registryOptions;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = commandSpec.commandLine().getOut();
-        Map<String, String> env = parent.env;
+        PrintWriter out = out();
+        Map<String, String> env = env();
         List<String> tags = tagOptions.tags(env);
         if (tags.isEmpty()) {
             throw new InputException("--tag: give at least one tag");
         }
         List<ImageReference> images = Publisher.read(result);
         TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, false);
-        List<Publisher.Tagged> tagged = new Publisher(registryOptions.client(env), new ConsoleReporter(out, registryOptions.verbose))
+        List<Publisher.Tagged> tagged = new Publisher(registryOptions.client(env), new ConsoleReporter(out, verbose))
                 .publish(images, tags, guard, dryRun);
-        if (registryOptions.outputJson != null) {
-            Session.writeJson(registryOptions.outputJson, Map.of("dryRun", dryRun, "tags", tagged));
-        }
+        writeResult(Map.of("dryRun", dryRun, "tags", tagged));
         out.flush();
         return 0;
     }

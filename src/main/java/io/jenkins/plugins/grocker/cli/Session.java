@@ -2,13 +2,14 @@ package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.JsonFile;
-import io.jenkins.plugins.grocker.build.BuildListener;
 import io.jenkins.plugins.grocker.build.BuildOptions;
+import io.jenkins.plugins.grocker.build.BuildServices;
 import io.jenkins.plugins.grocker.build.Engines;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,44 +20,34 @@ import java.util.Map;
 
 /** Turns options into engine objects: connects to Docker and the registries, and renders events. */
 final class Session {
-    final Engines engines;
-    final RegistryClient registry;
-    final Credentials credentials;
-    final BuildListener listener;
-
-    private Session(Engines engines, RegistryClient registry, Credentials credentials, BuildListener listener) {
-        this.engines = engines;
-        this.registry = registry;
-        this.credentials = credentials;
-        this.listener = listener;
-    }
+    private Session() {}
 
     interface Work<T> {
-        T run(Session session) throws GrockerException;
+        T run(BuildServices services) throws GrockerException;
     }
 
-    static <T> T with(CommonOptions options, Map<String, String> env, PrintWriter out, Work<T> work) throws GrockerException {
+    static <T> T with(CommonOptions options, boolean verbose, Map<String, String> env, PrintWriter out, Work<T> work) throws GrockerException {
         options.check();
         String host = options.dockerHost != null ? options.dockerHost : env.get("DOCKER_HOST");
         List<DockerEngine> opened = new ArrayList<>();
         try {
-            DockerEngine main = DockerEngine.connect(host);
+            DockerEngine main = DockerEngine.connect(host, env);
             opened.add(main);
             Map<String, DockerEngine> byEndpoint = new HashMap<>();
-            Map<Platform, DockerEngine> perPlatform = new LinkedHashMap<>();
+            Map<Platform, ContainerEngine> perPlatform = new LinkedHashMap<>();
             for (Map.Entry<Platform, String> e : options.platformEngines().entrySet()) {
                 if (e.getValue() != null) {
                     DockerEngine engine = byEndpoint.get(e.getValue());
                     if (engine == null) {
-                        engine = DockerEngine.connect(e.getValue());
+                        engine = DockerEngine.connect(e.getValue(), env);
                         opened.add(engine);
                         byEndpoint.put(e.getValue(), engine);
                     }
                     perPlatform.put(e.getKey(), engine);
                 }
             }
-            return work.run(new Session(new Engines(main, perPlatform), RegistryClient.create(env),
-                    Credentials.fromEnvironment(env), new ConsoleReporter(out, options.verbose)));
+            return work.run(new BuildServices(new Engines(main, perPlatform), RegistryClient.create(env),
+                    Credentials.fromEnvironment(env), new ConsoleReporter(out, verbose)));
         } finally {
             opened.forEach(DockerEngine::close);
         }
@@ -66,8 +57,4 @@ final class Session {
         return new BuildOptions(platforms, push, options.network, options.jobs, labels);
     }
 
-    /** Writes the result file of {@code --output-json} (atomically). */
-    static void writeJson(Path file, Object value) throws GrockerException {
-        JsonFile.write(file, value, "--output-json");
-    }
 }

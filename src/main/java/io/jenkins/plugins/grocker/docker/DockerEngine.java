@@ -27,8 +27,8 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.jenkins.plugins.grocker.EngineException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +60,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: builds, pushes and runs may go on in parallel on one instance.
  */
-public final class DockerEngine implements AutoCloseable {
+public final class DockerEngine implements ContainerEngine, AutoCloseable {
     public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
     /** Label on every container {@link #run} creates, to find leftovers. */
     public static final String RUN_LABEL = "io.jenkins.plugins.grocker.run";
@@ -84,16 +84,21 @@ public final class DockerEngine implements AutoCloseable {
     /**
      * Connects to an engine and checks that it answers.
      *
-     * @param dockerHost e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; null for the
-     *     environment's {@code DOCKER_HOST}, else {@value #DEFAULT_HOST}. TLS settings come from
-     *     {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH}.
+     * @param dockerHost e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; null or blank for
+     *     {@value #DEFAULT_HOST} (callers pass the {@code DOCKER_HOST} of the environment they were given). TLS
+     *     settings come from {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH}.
      * @throws EngineException "Docker engine at … is unreachable: …", within about five seconds
      */
     public static DockerEngine connect(String dockerHost) throws EngineException {
+        return connect(dockerHost, Map.of());
+    }
+
+    /**
+     * As {@link #connect(String)}, with the TLS settings ({@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}) taken
+     * from {@code env}, the environment the command was given, rather than from the process.
+     */
+    public static DockerEngine connect(String dockerHost, Map<String, String> env) throws EngineException {
         String endpoint = dockerHost;
-        if (endpoint == null || endpoint.isBlank()) {
-            endpoint = System.getenv("DOCKER_HOST");
-        }
         if (endpoint == null || endpoint.isBlank()) {
             endpoint = DEFAULT_HOST;
         }
@@ -101,7 +106,13 @@ public final class DockerEngine implements AutoCloseable {
         DockerClientConfig config;
         URI host;
         try {
-            config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(endpoint).build();
+            String verify = env.getOrDefault("DOCKER_TLS_VERIFY", "");
+            String certs = env.getOrDefault("DOCKER_CERT_PATH", "");
+            config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                    .withDockerHost(endpoint)
+                    .withDockerTlsVerify(!verify.isBlank() && !verify.equals("0") && !verify.equalsIgnoreCase("false"))
+                    .withDockerCertPath(certs.isBlank() ? Path.of(System.getProperty("user.home"), ".docker").toString() : certs)
+                    .build();
             host = config.getDockerHost();
         } catch (RuntimeException e) {
             throw new EngineException("Docker engine at " + endpoint + " is unreachable: not a usable address ("
@@ -139,11 +150,13 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /** Where the engine is, as given to {@link #connect}. */
+    @Override
     public String endpoint() {
         return endpoint;
     }
 
     /** The engine's version and platform; asked once, then remembered. */
+    @Override
     public EngineInfo info() throws EngineException {
         EngineInfo known = info;
         if (known != null) {
@@ -169,6 +182,7 @@ public final class DockerEngine implements AutoCloseable {
      *
      * @throws EngineException "build of &lt;first tag&gt; for &lt;platform&gt; failed: &lt;the daemon's message&gt;"
      */
+    @Override
     public String build(BuildRequest request, Consumer<String> output) throws EngineException {
         String what = "build of " + (request.tags().isEmpty()
                 ? request.contextTar().getFileName().toString()
@@ -262,6 +276,7 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /** The local image by reference or id, or empty when the engine has no such image. */
+    @Override
     public Optional<ImageDetails> inspect(String imageRefOrId) throws EngineException {
         InspectImageResponse r;
         try {
@@ -313,6 +328,7 @@ public final class DockerEngine implements AutoCloseable {
      *
      * @param target a reference with a tag (and no digest)
      */
+    @Override
     public void tag(String imageId, ImageReference target) throws EngineException {
         requireTag(target);
         try {
@@ -330,6 +346,7 @@ public final class DockerEngine implements AutoCloseable {
      * @param output receives status lines (layer pushed, digest), not progress bars
      * @return the pushed manifest digest as the engine reports it ({@code sha256:…}), or null if it did not
      */
+    @Override
     public String push(ImageReference target, RegistryAuth auth, Consumer<String> output) throws EngineException {
         requireTag(target);
         String what = "push of " + target;
@@ -441,6 +458,7 @@ public final class DockerEngine implements AutoCloseable {
      *
      * @throws EngineException when the container cannot be created, started or copied to or from
      */
+    @Override
     public ContainerResult run(RunRequest request, Path input, String outputPath, Path output, Consumer<String> lines)
             throws EngineException {
         String what = "running " + request.image();

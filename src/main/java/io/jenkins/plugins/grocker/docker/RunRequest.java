@@ -1,6 +1,6 @@
 package io.jenkins.plugins.grocker.docker;
 
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -7,7 +7,7 @@ import io.jenkins.plugins.grocker.spec.FileSpec;
 import io.jenkins.plugins.grocker.spec.HealthcheckSpec;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
 import io.jenkins.plugins.grocker.spec.ImageSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.PythonSpec;
 import io.jenkins.plugins.grocker.spec.UserSpec;
 import java.io.UncheckedIOException;
@@ -43,18 +43,41 @@ public final class DockerfileRenderer {
     }
 
     /**
-     * Renders the context.
+     * What an image takes from its ancestors in a hierarchy: the user it runs as, the virtual environment its
+     * packages go into, and the version of its labels.
+     *
+     * @param user the nearest user, or null for root
+     * @param venv the nearest virtual environment, or null
+     * @param version the spec's version, used when the image has none of its own, or null
+     */
+    public record Inherited(UserSpec user, String venv, String version) {
+        /** What {@code image} inherits in {@code spec}. */
+        public static Inherited from(HierarchySpec spec, ImageSpec image) {
+            return new Inherited(spec.effectiveUser(image), spec.effectiveVenv(image), spec.version());
+        }
+    }
+
+    /**
+     * Renders the context of an image of a hierarchy spec.
      *
      * @param from what the Dockerfile starts from: {@code scratch} or a reference pinned by digest
      */
     public BuildContext render(HierarchySpec spec, ImageSpec image, Platform platform, String from) {
+        return render(image, Inherited.from(spec, image), platform, from);
+    }
+
+    /**
+     * Renders the context of an image that is not part of a hierarchy spec (an application's compiler), or of one
+     * whose inherited values are already known.
+     */
+    public BuildContext render(ImageSpec image, Inherited inherited, Platform platform, String from) {
         Map<String, Object> v = new HashMap<>();
         v.put("image", image.name());
         v.put("platform", platform.toString());
         v.put("from", image.isScratch() ? "scratch" : from);
         v.put("rootfs", image.isScratch());
 
-        UserSpec user = spec.effectiveUser(image);
+        UserSpec user = inherited.user();
         String owner = user == null ? "-" : user.numeric();
         PythonSpec python = image.python();
 
@@ -90,7 +113,7 @@ public final class DockerfileRenderer {
             v.put("venvPath", python.venv());
         }
         if (python != null && !python.packages().isEmpty()) {
-            List<String> args = new ArrayList<>(List.of(spec.effectiveVenv(image), owner));
+            List<String> args = new ArrayList<>(List.of(inherited.venv(), owner));
             if (python.noIndex()) {
                 args.add("--no-index");
             } else {
@@ -129,7 +152,7 @@ public final class DockerfileRenderer {
         }
         v.put("env", envLine(image.env()));
         v.put("workdir", image.workdir());
-        v.put("labels", labels(spec, image));
+        v.put("labels", labels(inherited, image));
         v.put("ports", String.join(" ", image.ports()));
         v.put("healthcheck", healthcheck(image.healthcheck()));
         v.put("cmd", image.cmd() == null ? null : "[" + words(image.cmd()) + "]");
@@ -164,10 +187,10 @@ public final class DockerfileRenderer {
         return result.build();
     }
 
-    private static String labels(HierarchySpec spec, ImageSpec image) {
+    private static String labels(Inherited inherited, ImageSpec image) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("org.opencontainers.image.title", image.name());
-        String version = image.version() != null ? image.version() : spec.version();
+        String version = image.version() != null ? image.version() : inherited.version();
         if (version != null) {
             labels.put("org.opencontainers.image.version", version);
         }

@@ -7,7 +7,7 @@ import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.spec.AptPackages;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.spec.FileSpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.UserSpec;
 import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import io.jenkins.plugins.grocker.wheels.WheelhouseStore;

@@ -2,7 +2,6 @@ package io.jenkins.plugins.grocker.plan;
 
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
-import io.jenkins.plugins.grocker.spec.ImageSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,16 +11,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The images of a spec as a graph: an edge from each parent to its children. Knows the build order
- * (parents first), the levels (images of one level do not depend on each other and may be built at the
- * same time) and the descendants of an image. Immutable.
+ * Images as a graph: an edge from each parent to its children. Knows the build order (parents first), the
+ * levels (images of one level do not depend on each other and may be built at the same time) and the
+ * descendants of an image. Made from a hierarchy spec or from any list of {@link Node}s (the build targets of an
+ * application). Immutable.
  */
 public final class BuildGraph {
-    private final Map<String, ImageSpec> nodes;
+    /**
+     * One image: its name, its parent in the graph (or null) and, for a root, what it starts from.
+     */
+    public record Node(String name, String parent, String from) {}
+
+    private final Map<String, Node> nodes;
     private final Map<String, List<String>> children;
     private final List<List<String>> levels;
 
-    private BuildGraph(Map<String, ImageSpec> nodes, Map<String, List<String>> children, List<List<String>> levels) {
+    private BuildGraph(Map<String, Node> nodes, Map<String, List<String>> children, List<List<String>> levels) {
         this.nodes = nodes;
         this.children = children;
         this.levels = levels;
@@ -33,19 +38,31 @@ public final class BuildGraph {
      * @throws InputException when a parent is unknown or the parents form a cycle
      */
     public static BuildGraph of(HierarchySpec spec) throws InputException {
-        Map<String, ImageSpec> nodes = spec.byName();
+        return of(String.valueOf(spec.file()),
+                spec.images().stream().map(i -> new Node(i.name(), i.parent(), i.from())).toList());
+    }
+
+    /**
+     * Builds the graph of these nodes.
+     *
+     * @param origin the file the nodes come from, for messages
+     * @throws InputException when a parent is unknown or the parents form a cycle
+     */
+    public static BuildGraph of(String origin, List<Node> list) throws InputException {
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        list.forEach(n -> nodes.put(n.name(), n));
         Map<String, List<String>> children = new LinkedHashMap<>();
         nodes.keySet().forEach(n -> children.put(n, new ArrayList<>()));
-        for (ImageSpec image : nodes.values()) {
+        for (Node image : nodes.values()) {
             if (image.parent() != null) {
                 if (!nodes.containsKey(image.parent())) {
-                    throw new InputException(spec.file() + ": image '" + image.name() + "': field 'parent': '"
+                    throw new InputException(origin + ": image '" + image.name() + "': field 'parent': '"
                             + image.parent() + "' is not an image of this spec");
                 }
                 children.get(image.parent()).add(image.name());
             }
         }
-        checkCycles(spec, nodes);
+        checkCycles(origin, nodes);
         Map<String, Integer> depth = new LinkedHashMap<>();
         for (String name : nodes.keySet()) {
             depth(name, nodes, depth);
@@ -64,16 +81,16 @@ public final class BuildGraph {
                 levels.stream().map(List::copyOf).toList());
     }
 
-    private static void checkCycles(HierarchySpec spec, Map<String, ImageSpec> nodes) throws InputException {
-        for (ImageSpec start : nodes.values()) {
+    private static void checkCycles(String origin, Map<String, Node> nodes) throws InputException {
+        for (Node start : nodes.values()) {
             List<String> path = new ArrayList<>();
-            ImageSpec current = start;
+            Node current = start;
             while (current != null) {
                 int seen = path.indexOf(current.name());
                 if (seen >= 0) {
                     List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
                     cycle.add(current.name());
-                    throw new InputException(spec.file() + ": image '" + current.name() + "': field 'parent': images form a cycle: "
+                    throw new InputException(origin + ": image '" + current.name() + "': field 'parent': images form a cycle: "
                             + String.join(" -> ", cycle));
                 }
                 path.add(current.name());
@@ -82,7 +99,7 @@ public final class BuildGraph {
         }
     }
 
-    private static int depth(String name, Map<String, ImageSpec> nodes, Map<String, Integer> memo) {
+    private static int depth(String name, Map<String, Node> nodes, Map<String, Integer> memo) {
         Integer known = memo.get(name);
         if (known != null) {
             return known;
@@ -103,7 +120,7 @@ public final class BuildGraph {
         return levels;
     }
 
-    public ImageSpec image(String name) {
+    public Node node(String name) {
         return nodes.get(name);
     }
 
@@ -128,7 +145,7 @@ public final class BuildGraph {
     public List<String> edges() {
         List<String> lines = new ArrayList<>();
         for (String name : order()) {
-            ImageSpec image = nodes.get(name);
+            Node image = nodes.get(name);
             if (image.parent() == null) {
                 lines.add(name + " (from " + image.from() + ")");
             } else {

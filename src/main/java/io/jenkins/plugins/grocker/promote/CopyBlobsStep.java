@@ -1,9 +1,10 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.Parallel;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ final class CopyBlobsStep {
             }
         }
         Counts total = Counts.NONE;
-        for (Counts c : Parallel.all(pool, tasks)) {
+        for (Counts c : Parallel.all(pool, "copying blobs", tasks)) {
             total = total.plus(c);
         }
         return total;

@@ -2,8 +2,8 @@ package io.jenkins.plugins.grocker.promote;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.build.BuildEvent;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ final class MoveTagsStep {
     private final Manifest root;
     private final List<PromotionPlan.Target> targets;
     private final BuildListener listener;
-    private final Map<PromotionPlan.Target, String> outcomes = new LinkedHashMap<>();
+    private final Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> outcomes = new LinkedHashMap<>();
 
     MoveTagsStep(RegistryClient registry, Manifest root, List<PromotionPlan.Target> targets, BuildListener listener) {
         this.registry = registry;
@@ -36,14 +36,14 @@ final class MoveTagsStep {
     }
 
     /** Outcomes so far, also after {@link #call()} threw. */
-    Map<PromotionPlan.Target, String> outcomes() {
+    Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> outcomes() {
         return outcomes;
     }
 
-    Map<PromotionPlan.Target, String> call() throws GrockerException {
+    Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> call() throws GrockerException {
         Map<PromotionPlan.Target, Manifest> previous = new LinkedHashMap<>();
         for (PromotionPlan.Target t : targets) {
-            outcomes.put(t, t.ref().tag() == null ? "digest-only" : t.moves(root.digest()) ? "not-tagged" : "unchanged");
+            outcomes.put(t, t.ref().tag() == null ? PromotionRecord.TargetOutcome.DIGEST_ONLY : t.moves(root.digest()) ? PromotionRecord.TargetOutcome.NOT_TAGGED : PromotionRecord.TargetOutcome.UNCHANGED);
             if (t.moves(root.digest()) && t.previousDigest() != null) {
                 previous.put(t, registry.getManifest(t.ref().withDigest(t.previousDigest())));
             }
@@ -61,12 +61,12 @@ final class MoveTagsStep {
             try {
                 registry.putManifest(t.ref(), t.ref().tag(), root);
             } catch (RegistryException e) {
-                outcomes.put(t, "failed");
+                outcomes.put(t, PromotionRecord.TargetOutcome.FAILED);
                 rollBack(moved, previous);
                 throw e;
             }
             moved.add(t);
-            outcomes.put(t, "tagged");
+            outcomes.put(t, PromotionRecord.TargetOutcome.TAGGED);
             listener.on(new BuildEvent.Info("tagged " + t.ref() + (t.previousDigest() == null ? ""
                     : " (was " + TagGuard.short12(t.previousDigest()) + ")")));
         }
@@ -77,15 +77,15 @@ final class MoveTagsStep {
         for (PromotionPlan.Target t : moved) {
             Manifest before = previous.get(t);
             if (before == null) {
-                outcomes.put(t, "not-rolled-back");
+                outcomes.put(t, PromotionRecord.TargetOutcome.NOT_ROLLED_BACK);
                 continue;
             }
             try {
                 registry.putManifest(t.ref(), t.ref().tag(), before);
-                outcomes.put(t, "rolled-back");
+                outcomes.put(t, PromotionRecord.TargetOutcome.ROLLED_BACK);
                 listener.on(new BuildEvent.Info("put " + t.ref() + " back on " + TagGuard.short12(before.digest())));
             } catch (RegistryException e) {
-                outcomes.put(t, "not-rolled-back");
+                outcomes.put(t, PromotionRecord.TargetOutcome.NOT_ROLLED_BACK);
             }
         }
     }

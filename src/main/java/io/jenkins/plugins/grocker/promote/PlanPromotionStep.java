@@ -1,9 +1,11 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.Parallel;
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +38,7 @@ final class PlanPromotionStep {
         for (ImageReference target : targets) {
             heads.add(() -> target(target));
         }
-        List<PromotionPlan.Target> planned = Parallel.all(pool, heads);
+        List<PromotionPlan.Target> planned = Parallel.all(pool, "reading the targets", heads);
         Map<String, ImageReference> repositories = new LinkedHashMap<>();
         for (ImageReference target : targets) {
             repositories.putIfAbsent(target.name(), ImageReference.of(target.registry(), target.repository()));
@@ -52,7 +54,7 @@ final class PlanPromotionStep {
         if (target.tag() == null) {
             return new PromotionPlan.Target(target, null, null);
         }
-        String previous = registry.head(target).map(Descriptor::digest).orElse(null);
+        Digest previous = registry.head(target).map(Descriptor::digest).orElse(null);
         String refusal = guard.refusal(target.toString(), target.tag(), previous, source.digest()).orElse(null);
         return new PromotionPlan.Target(target, previous, refusal);
     }
@@ -70,7 +72,7 @@ final class PlanPromotionStep {
             });
         }
         Map<Descriptor, PromotionPlan.BlobAction> actions = new LinkedHashMap<>();
-        for (Map.Entry<Descriptor, PromotionPlan.BlobAction> e : Parallel.all(pool, checks)) {
+        for (Map.Entry<Descriptor, PromotionPlan.BlobAction> e : Parallel.all(pool, "looking for blobs in " + repo, checks)) {
             actions.put(e.getKey(), e.getValue());
         }
         return new PromotionPlan.Repository(repo, actions);

@@ -1,13 +1,14 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.JsonFile;
-import io.jenkins.plugins.grocker.build.BuildEvent;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class Promoter {
         }
         if (!plan.refusals().isEmpty()) {
             InputException refused = new InputException(String.join("; ", plan.refusals()));
-            write(request, record(request, plan, targetsRefused(plan), CopyBlobsStep.Counts.NONE, "refused", refused.getMessage()));
+            write(request, record(request, plan, targetsRefused(plan), CopyBlobsStep.Counts.NONE, PromotionRecord.Outcome.REFUSED, refused.getMessage()));
             throw refused;
         }
         CopyBlobsStep.Counts counts = CopyBlobsStep.Counts.NONE;
@@ -95,13 +96,13 @@ public final class Promoter {
             tags.call();
         } catch (GrockerException | RuntimeException e) {
             try {
-                write(request, record(request, plan, outcomes(plan, tags), counts, "failed", e.getMessage()));
+                write(request, record(request, plan, outcomes(plan, tags), counts, PromotionRecord.Outcome.FAILED, e.getMessage()));
             } catch (InputException notWritten) {
                 e.addSuppressed(notWritten);
             }
             throw e;
         }
-        PromotionRecord done = record(request, plan, outcomes(plan, tags), counts, "promoted", null);
+        PromotionRecord done = record(request, plan, outcomes(plan, tags), counts, PromotionRecord.Outcome.PROMOTED, null);
         write(request, done);
         listener.on(new BuildEvent.Info(String.format(Locale.ROOT, "promoted %s to %d target(s) in %.1fs: mounted %d blobs, copied %d (%s), skipped %d",
                 TagGuard.short12(source.digest()), plan.targets().size(), (System.nanoTime() - start) / 1e9,
@@ -110,7 +111,7 @@ public final class Promoter {
     }
 
     private PromotionRecord dryRun(PromotionRequest request, PromotionPlan plan) {
-        String digest = plan.source().digest();
+        Digest digest = plan.source().digest();
         for (PromotionPlan.Target t : plan.targets()) {
             String change = t.ref().tag() == null ? "by digest only"
                     : t.previousDigest() == null ? "new tag"
@@ -133,27 +134,27 @@ public final class Promoter {
         List<PromotionRecord.Target> targets = new ArrayList<>();
         for (PromotionPlan.Target t : plan.targets()) {
             targets.add(new PromotionRecord.Target(t.ref().toString(), t.previousDigest(), digest,
-                    t.refusal() != null ? "refused" : "planned", t.refusal()));
+                    t.refusal() != null ? PromotionRecord.TargetOutcome.REFUSED : PromotionRecord.TargetOutcome.PLANNED, t.refusal()));
         }
         return new PromotionRecord(clock.instant().toString(), request.who(), request.build(), true, source(plan.source()),
-                targets, new PromotionRecord.Blobs(mount, copy, skip, bytes), "dry-run",
+                targets, new PromotionRecord.Blobs(mount, copy, skip, bytes), PromotionRecord.Outcome.DRY_RUN,
                 plan.refusals().isEmpty() ? null : String.join("; ", plan.refusals()));
     }
 
-    private static Map<PromotionPlan.Target, String> targetsRefused(PromotionPlan plan) {
-        Map<PromotionPlan.Target, String> outcomes = new java.util.LinkedHashMap<>();
-        plan.targets().forEach(t -> outcomes.put(t, t.refusal() != null ? "refused" : "not-tagged"));
+    private static Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> targetsRefused(PromotionPlan plan) {
+        Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> outcomes = new java.util.LinkedHashMap<>();
+        plan.targets().forEach(t -> outcomes.put(t, t.refusal() != null ? PromotionRecord.TargetOutcome.REFUSED : PromotionRecord.TargetOutcome.NOT_TAGGED));
         return outcomes;
     }
 
-    private static Map<PromotionPlan.Target, String> outcomes(PromotionPlan plan, MoveTagsStep tags) {
-        Map<PromotionPlan.Target, String> outcomes = new java.util.LinkedHashMap<>();
-        plan.targets().forEach(t -> outcomes.put(t, tags.outcomes().getOrDefault(t, "not-tagged")));
+    private static Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> outcomes(PromotionPlan plan, MoveTagsStep tags) {
+        Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> outcomes = new java.util.LinkedHashMap<>();
+        plan.targets().forEach(t -> outcomes.put(t, tags.outcomes().getOrDefault(t, PromotionRecord.TargetOutcome.NOT_TAGGED)));
         return outcomes;
     }
 
-    private PromotionRecord record(PromotionRequest request, PromotionPlan plan, Map<PromotionPlan.Target, String> outcomes,
-            CopyBlobsStep.Counts counts, String outcome, String error) {
+    private PromotionRecord record(PromotionRequest request, PromotionPlan plan, Map<PromotionPlan.Target, PromotionRecord.TargetOutcome> outcomes,
+            CopyBlobsStep.Counts counts, PromotionRecord.Outcome outcome, String error) {
         List<PromotionRecord.Target> targets = new ArrayList<>();
         for (PromotionPlan.Target t : plan.targets()) {
             targets.add(new PromotionRecord.Target(t.ref().toString(), t.previousDigest(), plan.source().digest(),
@@ -168,11 +169,12 @@ public final class Promoter {
     private void writeEarlyFailure(PromotionRequest request, GrockerException e) {
         List<PromotionRecord.Target> targets = new ArrayList<>();
         for (ImageReference t : request.targets()) {
-            targets.add(new PromotionRecord.Target(t.toString(), null, null, "not-tagged", "failed before the target was read"));
+            targets.add(new PromotionRecord.Target(t.toString(), null, null, PromotionRecord.TargetOutcome.NOT_TAGGED,
+                    "failed before the target was read"));
         }
         PromotionRecord record = new PromotionRecord(clock.instant().toString(), request.who(), request.build(), false,
                 new PromotionRecord.Source(request.source().toString(), null, null, List.of(), 0, 0, 0), targets,
-                new PromotionRecord.Blobs(0, 0, 0, 0), "failed", e.getMessage());
+                new PromotionRecord.Blobs(0, 0, 0, 0), PromotionRecord.Outcome.FAILED, e.getMessage());
         try {
             write(request, record);
         } catch (InputException notWritten) {

@@ -1,7 +1,8 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.registry.Descriptor;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +25,8 @@ public record PromotionPlan(SourceImage source, List<Target> targets, List<Repos
      * @param previousDigest what the tag points to now, or null
      * @param refusal why the guard keeps it where it is, or null
      */
-    public record Target(ImageReference ref, String previousDigest, String refusal) {
-        public boolean moves(String digest) {
+    public record Target(ImageReference ref, Digest previousDigest, String refusal) {
+        public boolean moves(Digest digest) {
             return ref.tag() != null && !digest.equals(previousDigest);
         }
     }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.List;
 
 /**
@@ -13,13 +14,13 @@ import java.util.List;
  * @param error the one-line error of a refused or failed promotion, or null
  */
 public record PromotionRecord(String time, String who, String build, boolean dryRun, Source source,
-        List<Target> targets, Blobs blobs, String outcome, String error) {
+        List<Target> targets, Blobs blobs, Outcome outcome, String error) {
     public PromotionRecord {
         targets = List.copyOf(targets);
     }
 
     /** The source: as given, its digest, media type, platforms, manifests and blobs. */
-    public record Source(String ref, String digest, String mediaType, List<String> platforms, int manifests, int blobs,
+    public record Source(String ref, Digest digest, String mediaType, List<String> platforms, int manifests, int blobs,
             long blobBytes) {
         public Source {
             platforms = List.copyOf(platforms);
@@ -32,7 +33,46 @@ public record PromotionRecord(String time, String who, String build, boolean dry
      * @param previousDigest what the tag pointed to before, or null (no such tag, or a copy by digest only)
      * @param outcome tagged, unchanged, digest-only, refused, planned, failed, not-tagged, rolled-back, not-rolled-back
      */
-    public record Target(String ref, String previousDigest, String digest, String outcome, String detail) {}
+    public record Target(String ref, Digest previousDigest, Digest digest, TargetOutcome outcome, String detail) {}
+
+    /** How a promotion ended. Written in lowercase with dashes. */
+    public enum Outcome {
+        PROMOTED, REFUSED, FAILED, DRY_RUN;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** What happened to one target. Written in lowercase with dashes. */
+    public enum TargetOutcome {
+        /** The tag was written. */
+        TAGGED,
+        /** The tag already named the digest. */
+        UNCHANGED,
+        /** A target without a tag: the image was copied by digest only. */
+        DIGEST_ONLY,
+        /** A guard kept the tag where it was. */
+        REFUSED,
+        /** A dry run: the tag would be written. */
+        PLANNED,
+        /** Writing the tag failed. */
+        FAILED,
+        /** The promotion failed before this tag was written. */
+        NOT_TAGGED,
+        /** The tag was written, then put back on its previous digest after a later failure. */
+        ROLLED_BACK,
+        /** The tag was written and could not be put back after a later failure. */
+        NOT_ROLLED_BACK;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** What happened to blobs, summed over target repositories (for a dry run: what would happen). */
     public record Blobs(long mounted, long copied, long skipped, long bytesCopied) {}

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.grocker.promote;
 
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,16 +1,19 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.build.BuildEvent;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.registry.Descriptor;
+import io.jenkins.plugins.grocker.registry.ImageIndex;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +29,7 @@ import java.util.Optional;
  */
 public final class Publisher {
     /** One tag written (or left, when {@code moved} is false). */
-    public record Tagged(String image, String digest, String tag, String previousDigest, boolean moved) {}
+    public record Tagged(String image, Digest digest, String tag, Digest previousDigest, boolean moved) {}
 
     private final RegistryClient registry;
     private final BuildListener listener;
@@ -57,7 +60,7 @@ public final class Publisher {
                         + image.path("name").asText("?") + ") has no repository or index.digest (was it pushed?)");
             }
             try {
-                images.add(ImageReference.parse(repository).withDigest(digest));
+                images.add(ImageReference.parse(repository).withDigest(Digest.parse(digest, "index.digest")));
             } catch (InputException e) {
                 throw new InputException("--result: " + resultFile + ": images[" + i + "]: " + e.getMessage());
             }
@@ -77,7 +80,7 @@ public final class Publisher {
             indexes.add(index);
             for (String tag : tags) {
                 ImageReference target = image.withTag(tag);
-                String previous = registry.head(target).map(Descriptor::digest).orElse(null);
+                Digest previous = registry.head(target).map(Descriptor::digest).orElse(null);
                 guard.refusal(target.toString(), tag, previous, index.digest()).ifPresent(refusals::add);
                 plan.add(new Tagged(image.name(), index.digest(), tag, previous, !index.digest().equals(previous)));
             }
@@ -119,19 +122,11 @@ public final class Publisher {
             throw e;
         }
         if (index.isIndex()) {
-            JsonNode json;
-            try {
-                json = new ObjectMapper().readTree(index.bytes());
-            } catch (IOException e) {
-                throw new RegistryException("index " + image + " is not valid JSON");
-            }
-            for (JsonNode child : json.path("manifests")) {
-                String digest = child.path("digest").asText("");
-                Optional<Descriptor> found = registry.head(image.withDigest(digest));
+            for (ImageIndex.Entry child : ImageIndex.read(index, "index " + image).entries()) {
+                Optional<Descriptor> found = registry.head(image.withDigest(child.descriptor().digest()));
                 if (found.isEmpty()) {
-                    throw new InputException("index " + image + " names " + digest + " ("
-                            + child.path("platform").path("os").asText("?") + "/" + child.path("platform").path("architecture").asText("?")
-                            + "), which is not in the registry; nothing tagged");
+                    throw new InputException("index " + image + " names " + child.descriptor().digest() + " ("
+                            + (child.platform() == null ? "?" : child.platform()) + "), which is not in the registry; nothing tagged");
                 }
             }
         }

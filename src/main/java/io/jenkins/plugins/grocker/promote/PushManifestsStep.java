@@ -3,7 +3,7 @@ package io.jenkins.plugins.grocker.promote;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 
 /**
  * Puts the source's manifests into one target repository by digest, with their exact bytes: every child first,
@@ -23,9 +23,9 @@ final class PushManifestsStep {
     /** @return the number of manifests put */
     int call() throws GrockerException {
         for (Manifest child : source.children()) {
-            registry.putManifest(repository, child.digest(), child);
+            registry.putManifest(repository, child);
         }
-        registry.putManifest(repository, source.digest(), source.root());
+        registry.putManifest(repository, source.root());
         return source.children().size() + 1;
     }
 }

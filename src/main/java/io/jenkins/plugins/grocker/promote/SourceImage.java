@@ -1,9 +1,10 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public record SourceImage(ImageReference ref, Manifest root, List<Manifest> chil
         platforms = List.copyOf(platforms);
     }
 
-    public String digest() {
+    public Digest digest() {
         return root.digest();
     }
 

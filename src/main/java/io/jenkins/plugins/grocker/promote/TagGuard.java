@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.InputException;
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +53,7 @@ public final class TagGuard {
      *
      * @param previous the digest the tag points at now, or null
      */
-    public Optional<String> refusal(String target, String tag, String previous, String digest) {
+    public Optional<String> refusal(String target, String tag, Digest previous, Digest digest) {
         if (previous == null || previous.equals(digest) || force) {
             return Optional.empty();
         }
@@ -68,7 +69,7 @@ public final class TagGuard {
         return Optional.empty();
     }
 
-    static String short12(String digest) {
-        return digest == null ? "none" : digest.length() > 19 ? digest.substring(0, 19) : digest;
+    static String short12(Digest digest) {
+        return digest == null ? "none" : "sha256:" + digest.shortForm();
     }
 }

@@ -2,7 +2,7 @@ package io.jenkins.plugins.grocker.promote;
 
 import io.jenkins.plugins.grocker.Git;
 import io.jenkins.plugins.grocker.InputException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -42,15 +43,14 @@ public final class ProvenanceStatement {
      * public documentation address yet to use instead).
      */
     public static final String BUILD_TYPE = "tag:jenkins.io,2026:grocker-pipeline/image/v1";
-    private static final Pattern SHA256 = Pattern.compile("sha256:[a-f0-9]{64}");
     private static final Pattern GIT_COMMIT = Pattern.compile("[a-f0-9]{40}([a-f0-9]{24})?");
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A subject: a name (the repository) and the digest of what it names. */
-    public record Subject(String name, String digest) {}
+    public record Subject(String name, Digest digest) {}
 
     /** A base image one platform was built on: as the spec names it, and the manifest digest it resolved to. */
-    public record BaseImage(ImageReference reference, Platform platform, String digest) {}
+    public record BaseImage(ImageReference reference, Platform platform, Digest digest) {}
 
     /**
      * One platform of the image.
@@ -58,7 +58,7 @@ public final class ProvenanceStatement {
      * @param engine the Docker engine's endpoint ({@code unix:///var/run/docker.sock}, {@code tcp://arm-builder:2376})
      * @param built false when the image was reused from the cache (then the times are those of this run's check)
      */
-    public record PlatformBuild(Platform platform, String manifestDigest, String engine, String engineVersion,
+    public record PlatformBuild(Platform platform, Digest manifestDigest, String engine, String engineVersion,
             String cacheKey, boolean built, Instant startedOn, Instant finishedOn) {}
 
     private final ObjectNode json;
@@ -87,7 +87,7 @@ public final class ProvenanceStatement {
         private final List<PlatformBuild> platforms = new ArrayList<>();
         private String image;
         private String specPath;
-        private String specDigest;
+        private Digest specDigest;
         private String sourceUri;
         private String revision;
         private String grockerVersion;
@@ -105,13 +105,13 @@ public final class ProvenanceStatement {
         }
 
         /** A subject: {@code repository} (registry/repository) and the digest of an index or platform manifest. */
-        public Builder subject(String repository, String digest) {
+        public Builder subject(String repository, Digest digest) {
             subjects.add(new Subject(repository, digest));
             return this;
         }
 
         /** The spec file as given on the command line, and the sha256 digest of its bytes. */
-        public Builder spec(String path, String sha256Digest) {
+        public Builder spec(String path, Digest sha256Digest) {
             this.specPath = path;
             this.specDigest = sha256Digest;
             return this;
@@ -124,7 +124,7 @@ public final class ProvenanceStatement {
             return this;
         }
 
-        public Builder base(ImageReference reference, Platform platform, String digest) {
+        public Builder base(ImageReference reference, Platform platform, Digest digest) {
             bases.add(new BaseImage(reference, platform, digest));
             return this;
         }
@@ -183,7 +183,7 @@ public final class ProvenanceStatement {
             for (Subject s : subjects) {
                 ObjectNode subject = subjectArray.addObject();
                 subject.put("name", s.name());
-                subject.putObject("digest").put("sha256", hex(s.digest()));
+                subject.putObject("digest").put("sha256", s.digest().hex());
             }
             root.put("predicateType", PREDICATE_TYPE);
             ObjectNode predicate = root.putObject("predicate");
@@ -204,7 +204,7 @@ public final class ProvenanceStatement {
                 node.put("cacheKey", p.cacheKey());
                 node.put("outcome", p.built() ? "built" : "reused");
                 if (p.manifestDigest() != null) {
-                    node.put("manifest", p.manifestDigest());
+                    node.put("manifest", p.manifestDigest().toString());
                 }
                 if (p.startedOn() != null) {
                     node.put("startedOn", p.startedOn().toString());
@@ -217,7 +217,7 @@ public final class ProvenanceStatement {
             ObjectNode spec = dependencies.addObject();
             spec.put("name", "spec");
             spec.put("uri", sourceUri != null && revision != null ? gitUri(sourceUri) + "@" + revision + "#" + specPath : specPath);
-            spec.putObject("digest").put("sha256", hex(specDigest));
+            spec.putObject("digest").put("sha256", specDigest.hex());
             if (revision != null) {
                 ObjectNode source = dependencies.addObject();
                 source.put("name", "source");
@@ -231,7 +231,7 @@ public final class ProvenanceStatement {
                         ObjectNode base = dependencies.addObject();
                         base.put("name", "base " + b.platform());
                         base.put("uri", dockerPurl(b.reference(), b.platform()));
-                        base.putObject("digest").put("sha256", hex(b.digest()));
+                        base.putObject("digest").put("sha256", b.digest().hex());
                     });
 
             ObjectNode run = predicate.putObject("runDetails");
@@ -253,18 +253,14 @@ public final class ProvenanceStatement {
 
         /** {@code pkg:docker/<repository>@<tag or digest>?platform=…&repository_url=<registry>}, as buildx names bases. */
         private static String dockerPurl(ImageReference ref, Platform platform) {
-            String version = ref.digest() != null ? ref.digest() : ref.tag() != null ? ref.tag() : "latest";
+            String version = ref.digest() != null ? ref.digest().toString() : ref.tag() != null ? ref.tag() : "latest";
             return "pkg:docker/" + ref.repository() + "@" + URLEncoder.encode(version, StandardCharsets.UTF_8).replace("%3A", ":")
                     + "?platform=" + URLEncoder.encode(platform.toString(), StandardCharsets.UTF_8)
                     + (ref.registry().equals(ImageReference.DOCKER_HUB) ? "" : "&repository_url=" + ref.name());
         }
 
-        private static String hex(String digest) {
-            return digest.substring("sha256:".length());
-        }
-
-        private static void requireDigest(String digest, String what) {
-            require(digest != null && SHA256.matcher(digest).matches(), what + ": '" + digest + "' is not a sha256 digest");
+        private static void requireDigest(Digest digest, String what) {
+            require(digest != null, what + ": a digest is required");
         }
 
         private static void require(boolean condition, String message) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.purge;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.List;
 
 /**
@@ -19,17 +20,17 @@ public record PurgePlan(String repository, List<Deletion> deletions, List<Kept> 
      * @param tags the tags that go with it (none for an artifact listed only by a referrers index)
      * @param attachmentOf the image it is attached to, or null for a superseded image itself
      */
-    public record Deletion(String digest, List<String> tags, String reason, String attachmentOf) {
+    public record Deletion(Digest digest, List<String> tags, String reason, Digest attachmentOf) {
         public Deletion {
             tags = List.copyOf(tags);
         }
     }
 
     /** A tag that stays, and why. */
-    public record Kept(String tag, String digest, String reason) {}
+    public record Kept(String tag, Digest digest, String reason) {}
 
     /** The digests to delete, in order. */
-    public List<String> digests() {
+    public List<Digest> digests() {
         return deletions.stream().map(Deletion::digest).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.purge;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -38,13 +39,13 @@ public final class PurgeSelection {
 
     /** The plan for {@code state} under {@code policy} at {@code now}. */
     public static PurgePlan select(RepositoryState state, PurgePolicy policy, Instant now) {
-        Map<String, List<String>> tagsByDigest = new HashMap<>();
+        Map<Digest, List<String>> tagsByDigest = new HashMap<>();
         state.tags().forEach((tag, digest) -> tagsByDigest.computeIfAbsent(digest, d -> new ArrayList<>()).add(tag));
-        Map<String, String> attachmentSubject = new TreeMap<>(); // attachment tag -> subject digest
+        Map<String, Digest> attachmentSubject = new TreeMap<>(); // attachment tag -> subject digest
         Map<String, String> keptReasons = new LinkedHashMap<>(); // tag -> reason
-        Map<String, String> rootTags = new LinkedHashMap<>(); // tag -> digest, kept tags that protect what they reach
+        Map<String, Digest> rootTags = new LinkedHashMap<>(); // tag -> digest, kept tags that protect what they reach
         List<String> candidates = new ArrayList<>();
-        for (Map.Entry<String, String> e : state.tags().entrySet()) {
+        for (Map.Entry<String, Digest> e : state.tags().entrySet()) {
             String tag = e.getKey();
             Matcher attachment = ATTACHMENT.matcher(tag);
             String release = policy.releasePattern(tag);
@@ -52,7 +53,7 @@ public final class PurgeSelection {
                 keptReasons.put(tag, "release tag (matches '" + release + "')");
                 rootTags.put(tag, e.getValue());
             } else if (attachment.matches()) {
-                attachmentSubject.put(tag, "sha256:" + attachment.group(1));
+                attachmentSubject.put(tag, Digest.ofSha256Hex(attachment.group(1)));
             } else if (!policy.isCandidate(tag)) {
                 keptReasons.put(tag, "not a cache tag");
                 rootTags.put(tag, e.getValue());
@@ -65,14 +66,14 @@ public final class PurgeSelection {
         rankCandidates(state, policy, now, candidates, keptReasons, rootTags, condemned);
 
         // everything kept tags reach, attachments of kept manifests included
-        Map<String, String> reachedFrom = reach(state, rootTags, attachmentSubject);
+        Map<Digest, String> reachedFrom = reach(state, rootTags, attachmentSubject);
 
         List<PurgePlan.Deletion> deletions = new ArrayList<>();
-        Set<String> deleted = new LinkedHashSet<>();
-        List<String> doomed = new ArrayList<>();
+        Set<Digest> deleted = new LinkedHashSet<>();
+        List<Digest> doomed = new ArrayList<>();
         for (Map.Entry<String, String> e : condemned.entrySet()) {
             String tag = e.getKey();
-            String digest = state.tags().get(tag);
+            Digest digest = state.tags().get(tag);
             String root = reachedFrom.get(digest);
             if (root != null) {
                 keptReasons.put(tag, "reached from kept tag " + root);
@@ -80,9 +81,9 @@ public final class PurgeSelection {
                 doomed.add(digest);
             }
         }
-        doomed.sort(Comparator.comparing((String d) -> state.node(d).created(), Comparator.nullsLast(Comparator.naturalOrder()))
+        doomed.sort(Comparator.comparing((Digest d) -> state.node(d).created(), Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(Comparator.naturalOrder()));
-        for (String digest : doomed) {
+        for (Digest digest : doomed) {
             deleteAttachments(state, digest, attachmentSubject, tagsByDigest, reachedFrom, deleted, deletions);
             List<String> tags = sorted(tagsByDigest.get(digest));
             String why = tags.stream().map(condemned::get).filter(java.util.Objects::nonNull).findFirst().orElse("superseded");
@@ -90,13 +91,13 @@ public final class PurgeSelection {
             deleted.add(digest);
         }
 
-        for (Map.Entry<String, String> e : attachmentSubject.entrySet()) {
+        for (Map.Entry<String, Digest> e : attachmentSubject.entrySet()) {
             String tag = e.getKey();
-            String digest = state.tags().get(tag);
+            Digest digest = state.tags().get(tag);
             if (deleted.contains(digest)) {
                 continue;
             }
-            String subject = e.getValue();
+            Digest subject = e.getValue();
             keptReasons.put(tag, reachedFrom.containsKey(subject) ? "attached to " + short12(subject) + ", which is kept"
                     : deleted.contains(subject) ? "also reached from kept tag " + reachedFrom.get(digest)
                     : "attached to " + short12(subject) + ", which no tag of this repository names (left alone)");
@@ -110,11 +111,11 @@ public final class PurgeSelection {
 
     /** Applies the policy to the candidate tags, per platform: kept ones become roots, the others are condemned. */
     private static void rankCandidates(RepositoryState state, PurgePolicy policy, Instant now, List<String> candidates,
-            Map<String, String> keptReasons, Map<String, String> rootTags, Map<String, String> condemned) {
+            Map<String, String> keptReasons, Map<String, Digest> rootTags, Map<String, String> condemned) {
         Map<String, List<String>> byPlatform = new TreeMap<>();
         for (String tag : candidates) {
-            String platform = state.node(state.tags().get(tag)).platform();
-            byPlatform.computeIfAbsent(platform == null ? "an unknown platform" : platform, p -> new ArrayList<>()).add(tag);
+            io.jenkins.plugins.grocker.image.Platform platform = state.node(state.tags().get(tag)).platform();
+            byPlatform.computeIfAbsent(platform == null ? "an unknown platform" : platform.toString(), p -> new ArrayList<>()).add(tag);
         }
         Instant cutoff = policy.olderThan() == null ? null : now.minus(policy.olderThan());
         for (Map.Entry<String, List<String>> group : byPlatform.entrySet()) {
@@ -149,9 +150,9 @@ public final class PurgeSelection {
      * Digest → the kept tag it is reached from: each root's manifest, what it references, and the manifests of
      * the attachment tags of anything reached, until nothing changes.
      */
-    private static Map<String, String> reach(RepositoryState state, Map<String, String> rootTags, Map<String, String> attachmentSubject) {
-        Map<String, String> reachedFrom = new HashMap<>();
-        Deque<String> queue = new ArrayDeque<>();
+    private static Map<Digest, String> reach(RepositoryState state, Map<String, Digest> rootTags, Map<String, Digest> attachmentSubject) {
+        Map<Digest, String> reachedFrom = new HashMap<>();
+        Deque<Digest> queue = new ArrayDeque<>();
         rootTags.forEach((tag, digest) -> {
             if (reachedFrom.putIfAbsent(digest, tag) == null) {
                 queue.add(digest);
@@ -160,16 +161,16 @@ public final class PurgeSelection {
         boolean changed = true;
         while (changed) {
             while (!queue.isEmpty()) {
-                String digest = queue.poll();
-                for (String child : state.node(digest).references()) {
+                Digest digest = queue.poll();
+                for (Digest child : state.node(digest).references()) {
                     if (reachedFrom.putIfAbsent(child, reachedFrom.get(digest)) == null) {
                         queue.add(child);
                     }
                 }
             }
             changed = false;
-            for (Map.Entry<String, String> e : attachmentSubject.entrySet()) {
-                String attachment = state.tags().get(e.getKey());
+            for (Map.Entry<String, Digest> e : attachmentSubject.entrySet()) {
+                Digest attachment = state.tags().get(e.getKey());
                 if (reachedFrom.containsKey(e.getValue()) && !reachedFrom.containsKey(attachment)) {
                     reachedFrom.put(attachment, reachedFrom.get(e.getValue()));
                     queue.add(attachment);
@@ -181,20 +182,20 @@ public final class PurgeSelection {
     }
 
     /** Adds the deletions of what is attached to {@code subject} (depth first: attachments of attachments first). */
-    private static void deleteAttachments(RepositoryState state, String subject, Map<String, String> attachmentSubject,
-            Map<String, List<String>> tagsByDigest, Map<String, String> reachedFrom, Set<String> deleted,
+    private static void deleteAttachments(RepositoryState state, Digest subject, Map<String, Digest> attachmentSubject,
+            Map<Digest, List<String>> tagsByDigest, Map<Digest, String> reachedFrom, Set<Digest> deleted,
             List<PurgePlan.Deletion> deletions) {
-        for (Map.Entry<String, String> e : attachmentSubject.entrySet()) {
+        for (Map.Entry<String, Digest> e : attachmentSubject.entrySet()) {
             if (!e.getValue().equals(subject)) {
                 continue;
             }
-            String holder = state.tags().get(e.getKey());
+            Digest holder = state.tags().get(e.getKey());
             if (reachedFrom.containsKey(holder) || deleted.contains(holder)) {
                 continue;
             }
             deleted.add(holder); // before recursing: a cycle of attachments ends here
             deleteAttachments(state, holder, attachmentSubject, tagsByDigest, reachedFrom, deleted, deletions);
-            for (String artifact : state.node(holder).references()) {
+            for (Digest artifact : state.node(holder).references()) {
                 if (!reachedFrom.containsKey(artifact) && deleted.add(artifact)) {
                     deleteAttachments(state, artifact, attachmentSubject, tagsByDigest, reachedFrom, deleted, deletions);
                     deletions.add(new PurgePlan.Deletion(artifact, sorted(tagsByDigest.get(artifact)),
@@ -210,8 +211,8 @@ public final class PurgeSelection {
         return tags == null ? List.of() : tags.stream().sorted().toList();
     }
 
-    static String short12(String digest) {
-        return digest.length() > 19 ? digest.substring(0, 19) : digest;
+    static String short12(Digest digest) {
+        return "sha256:" + digest.shortForm();
     }
 
     /** {@code 30d}, {@code 12h}, {@code 45m} or ISO-8601 for anything else. */

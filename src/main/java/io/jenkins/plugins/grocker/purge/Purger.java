@@ -1,9 +1,10 @@
 package io.jenkins.plugins.grocker.purge;
 
 import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.registry.RegistryAdmin;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class Purger {
      *
      * @param outcome {@code deleted}, {@code already-gone}, {@code failed} or {@code not-attempted}
      */
-    public record Step(String digest, List<String> tags, String outcome) {
+    public record Step(Digest digest, List<String> tags, String outcome) {
         public Step {
             tags = List.copyOf(tags);
         }
@@ -55,7 +56,7 @@ public final class Purger {
     public Result execute(ImageReference repo, RepositoryState scanned, PurgePlan plan) {
         List<Step> steps = new ArrayList<>();
         try {
-            Map<String, String> now = scanner.tags(repo);
+            Map<String, Digest> now = scanner.tags(repo);
             if (!now.equals(scanned.tags())) {
                 plan.deletions().forEach(d -> steps.add(new Step(d.digest(), d.tags(), "not-attempted")));
                 return new Result(repo.repository(), steps, "changed", "the tags of " + repo.name()
@@ -82,9 +83,9 @@ public final class Purger {
         return new Result(repo.repository(), steps, error == null ? "purged" : "failed", error);
     }
 
-    private static String difference(Map<String, String> before, Map<String, String> now) {
-        for (Map.Entry<String, String> e : now.entrySet()) {
-            String old = before.get(e.getKey());
+    private static String difference(Map<String, Digest> before, Map<String, Digest> now) {
+        for (Map.Entry<String, Digest> e : now.entrySet()) {
+            Digest old = before.get(e.getKey());
             if (old == null) {
                 return "new tag " + e.getKey();
             }

@@ -2,19 +2,22 @@ package io.jenkins.plugins.grocker.purge;
 
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.registry.ConfigParts;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.registry.Descriptor;
+import io.jenkins.plugins.grocker.registry.ImageConfig;
+import io.jenkins.plugins.grocker.registry.ImageIndex;
+import io.jenkins.plugins.grocker.registry.ImageManifest;
 import io.jenkins.plugins.grocker.registry.Manifest;
-import io.jenkins.plugins.grocker.registry.ManifestParts;
 import io.jenkins.plugins.grocker.registry.MediaTypes;
 import io.jenkins.plugins.grocker.registry.RegistryAdmin;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Reads a repository for {@link PurgeSelection}: every tag (HEAD for its digest), each tagged manifest once (its
@@ -31,10 +34,10 @@ public final class RepositoryScanner {
     }
 
     /** The tags of {@code repo}'s repository and the digest each names now. */
-    public Map<String, String> tags(ImageReference repo) throws RegistryException {
-        Map<String, String> tags = new LinkedHashMap<>();
+    public Map<String, Digest> tags(ImageReference repo) throws RegistryException {
+        Map<String, Digest> tags = new LinkedHashMap<>();
         for (String tag : admin.listTags(repo)) {
-            Optional<Descriptor> head = client.head(ref(repo, tag, null));
+            Optional<Descriptor> head = client.head(ref(repo, tag));
             head.ifPresent(d -> tags.put(tag, d.digest())); // a tag deleted meanwhile is simply gone
         }
         return tags;
@@ -42,17 +45,20 @@ public final class RepositoryScanner {
 
     /** The repository as {@link PurgeSelection} needs it. */
     public RepositoryState scan(ImageReference repo) throws RegistryException {
-        Map<String, String> tags = tags(repo);
-        Map<String, RepositoryState.Node> nodes = new HashMap<>();
-        for (String digest : new java.util.TreeSet<>(tags.values())) {
-            Manifest manifest = client.getManifest(ref(repo, null, digest));
-            ManifestParts parts = ManifestParts.of(manifest, "manifest " + repo.repository() + "@" + digest);
-            if (parts.isIndex()) {
+        Map<String, Digest> tags = tags(repo);
+        Map<Digest, RepositoryState.Node> nodes = new HashMap<>();
+        for (Digest digest : new TreeSet<>(tags.values())) {
+            Manifest manifest = client.getManifest(repo.withDigest(digest));
+            String what = "manifest " + repo.repository() + "@" + digest;
+            if (manifest.isIndex()) {
                 nodes.put(digest, new RepositoryState.Node(digest,
-                        parts.children().stream().map(c -> c.descriptor().digest()).toList(), null, null));
-            } else if (parts.config() != null && isImageConfig(parts.config().mediaType()) && parts.artifactType() == null) {
-                ConfigParts config = ConfigParts.of(client.getBlob(repo, parts.config().digest()),
-                        "config " + parts.config().digest() + " of " + repo.repository() + "@" + digest);
+                        ImageIndex.read(manifest, what).entries().stream().map(e -> e.descriptor().digest()).toList(), null, null));
+                continue;
+            }
+            ImageManifest image = MediaTypes.isImageManifest(manifest.mediaType()) ? ImageManifest.read(manifest, what) : null;
+            if (image != null && image.effectiveArtifactType() == null) {
+                ImageConfig config = ImageConfig.read(client.getBlob(repo, image.config().digest()),
+                        "config " + image.config().digest() + " of " + repo.repository() + "@" + digest);
                 nodes.put(digest, new RepositoryState.Node(digest, List.of(), config.platform(), config.created()));
             } else {
                 nodes.put(digest, new RepositoryState.Node(digest, List.of(), null, null));
@@ -61,15 +67,11 @@ public final class RepositoryScanner {
         return new RepositoryState(repo.repository(), tags, nodes);
     }
 
-    private static boolean isImageConfig(String mediaType) {
-        return MediaTypes.OCI_CONFIG.equals(mediaType) || MediaTypes.DOCKER_CONFIG.equals(mediaType);
-    }
-
-    static ImageReference ref(ImageReference repo, String tag, String digest) {
+    private static ImageReference ref(ImageReference repo, String tag) {
         try {
-            return tag != null ? repo.withTag(tag) : repo.withDigest(digest);
+            return repo.withTag(tag);
         } catch (InputException e) {
-            throw new IllegalStateException("the registry named an invalid tag or digest: " + e.getMessage(), e);
+            throw new IllegalStateException("the registry named an invalid tag: " + e.getMessage(), e);
         }
     }
 }

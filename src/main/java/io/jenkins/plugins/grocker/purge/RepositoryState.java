@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.purge;
 
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.TreeMap;
  * @param tags tag → manifest digest
  * @param manifests digest → manifest; a digest without an entry is treated as a leaf with no known age
  */
-public record RepositoryState(String repository, Map<String, String> tags, Map<String, Node> manifests) {
+public record RepositoryState(String repository, Map<String, Digest> tags, Map<Digest, Node> manifests) {
     public RepositoryState {
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         manifests = Collections.unmodifiableMap(new TreeMap<>(manifests));
@@ -24,17 +26,17 @@ public record RepositoryState(String repository, Map<String, String> tags, Map<S
      * One manifest.
      *
      * @param references the manifests it points at: an index's children (a referrers index's artifacts included)
-     * @param platform {@code os/arch[/variant]} of an image manifest, or null (an index, an artifact, unknown)
+     * @param platform the platform of an image manifest, or null (an index, an artifact, unknown)
      * @param created when the image was made (its config's {@code created}), or null when unknown
      */
-    public record Node(String digest, List<String> references, String platform, Instant created) {
+    public record Node(Digest digest, List<Digest> references, Platform platform, Instant created) {
         public Node {
             references = List.copyOf(references);
         }
     }
 
     /** The manifest of this digest, or a leaf of unknown platform and age. */
-    public Node node(String digest) {
+    public Node node(Digest digest) {
         Node node = manifests.get(digest);
         return node != null ? node : new Node(digest, List.of(), null, null);
     }

@@ -1,15 +1,13 @@
 package io.jenkins.plugins.grocker.registry;
 
 import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.Optional;
 
 /** {@code HEAD /v2/<repo>/blobs/<digest>}: the blob's size when the repository has it, else empty (404). */
-final class BlobHeadEndpoint extends Endpoint<Optional<Long>> {
-    private final String digest;
-
-    BlobHeadEndpoint(String registry, String repository, String digest) {
-        super(registry, repository);
-        this.digest = Digests.requireSha256(digest);
+final class BlobHeadEndpoint extends BlobEndpoint<Optional<Long>> {
+    BlobHeadEndpoint(String registry, String repository, Digest digest) {
+        super(registry, repository, digest);
     }
 
     @Override
@@ -18,28 +16,11 @@ final class BlobHeadEndpoint extends Endpoint<Optional<Long>> {
     }
 
     @Override
-    String path() {
-        return "/v2/" + repository() + "/blobs/" + digest;
-    }
-
-    @Override
-    boolean followRedirects() {
-        return true;
-    }
-
-    @Override
-    String subject() {
-        return "blob " + repository() + "@" + digest;
-    }
-
-    @Override
     Optional<Long> handle(Response response) throws RegistryException {
         if (response.status() == 404) {
             return Optional.empty();
         }
-        if (response.status() != 200) {
-            throw unexpected(response);
-        }
+        requireOk(response);
         return Optional.of(response.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 }

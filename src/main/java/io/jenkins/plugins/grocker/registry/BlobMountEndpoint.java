@@ -1,8 +1,10 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.RegistryException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * {@code POST /v2/<repo>/blobs/uploads/?mount=<digest>&from=<source repo>}: links a blob the registry already
@@ -10,51 +12,24 @@ import java.nio.charset.StandardCharsets;
  * instead (it does not have the blob there, or does not mount): the caller copies the blob. Needs one token
  * with push on the target and pull on the source.
  */
-final class BlobMountEndpoint extends Endpoint<Boolean> {
-    private final String digest;
+final class BlobMountEndpoint extends UploadSessionEndpoint<Boolean> {
+    private final Digest digest;
     private final String from;
 
-    BlobMountEndpoint(String registry, String repository, String digest, String from) {
+    BlobMountEndpoint(String registry, String repository, Digest digest, String from) {
         super(registry, repository);
-        this.digest = Digests.requireSha256(digest);
+        this.digest = Objects.requireNonNull(digest, "digest");
         this.from = from;
     }
 
     @Override
-    String method() {
-        return "POST";
-    }
-
-    @Override
-    String path() {
-        return "/v2/" + repository() + "/blobs/uploads/?mount=" + digest + "&from="
-                + URLEncoder.encode(from, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    byte[] body() {
-        return new byte[0];
-    }
-
-    @Override
-    String contentType() {
-        return "application/octet-stream";
-    }
-
-    @Override
-    boolean push() {
-        return true;
+    String query() {
+        return "?mount=" + digest + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
     }
 
     @Override
     String scope() {
         return super.scope() + " repository:" + from + ":pull";
-    }
-
-    /** A mount that failed can be asked for again: at worst the registry opens one more upload session. */
-    @Override
-    boolean retryable() {
-        return true;
     }
 
     @Override

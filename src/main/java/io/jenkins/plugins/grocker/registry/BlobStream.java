@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * accept wrong bytes. Not thread-safe: one reader.
  */
 public final class BlobStream extends FilterInputStream {
-    private final String digest;
+    private final Digest digest;
     private final long size;
     private final String source;
     private final MessageDigest sha256;
@@ -28,9 +29,9 @@ public final class BlobStream extends FilterInputStream {
      * @param source what the bytes are, for messages ({@code blob repo@digest from registry host})
      * @param counter where every byte read is also counted (the client's traffic counter)
      */
-    BlobStream(InputStream in, String digest, long size, String source, LongAdder counter) {
+    BlobStream(InputStream in, Digest digest, long size, String source, LongAdder counter) {
         super(in);
-        this.digest = Digests.requireSha256(digest);
+        this.digest = java.util.Objects.requireNonNull(digest, "digest");
         this.size = size;
         this.source = source;
         this.counter = counter;
@@ -41,7 +42,7 @@ public final class BlobStream extends FilterInputStream {
         }
     }
 
-    public String digest() {
+    public Digest digest() {
         return digest;
     }
 
@@ -92,7 +93,7 @@ public final class BlobStream extends FilterInputStream {
         if (verified) {
             return;
         }
-        String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
+        Digest actual = Digest.ofSha256Hex(HexFormat.of().formatHex(sha256.digest()));
         verified = true;
         if (size >= 0 && read != size) {
             throw new DigestMismatch(source + " ended after " + read + " of " + size + " bytes");

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +14,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that never holds the blob in memory). The registry checks the digest and answers 201. The body can be sent
  * once only, so the transport never retries this call; a failed copy starts again with a new session.
  */
-final class BlobUploadPutEndpoint extends Endpoint<String> {
+final class BlobUploadPutEndpoint extends WriteEndpoint<String> {
     private final URI location;
-    private final String digest;
+    private final Digest digest;
     private final long size;
     private final InputStream content;
     private final AtomicBoolean sent = new AtomicBoolean();
 
-    BlobUploadPutEndpoint(String registry, String repository, URI location, String digest, long size, InputStream content) {
+    BlobUploadPutEndpoint(String registry, String repository, URI location, Digest digest, long size, InputStream content) {
         super(registry, repository);
         this.location = location;
-        this.digest = Digests.requireSha256(digest);
+        this.digest = java.util.Objects.requireNonNull(digest, "digest");
         this.size = size;
         this.content = content;
     }
@@ -60,16 +61,6 @@ final class BlobUploadPutEndpoint extends Endpoint<String> {
     }
 
     @Override
-    String contentType() {
-        return "application/octet-stream";
-    }
-
-    @Override
-    boolean push() {
-        return true;
-    }
-
-    @Override
     boolean retryable() {
         return false;
     }
@@ -89,10 +80,10 @@ final class BlobUploadPutEndpoint extends Endpoint<String> {
         if (response.status() != 201 && response.status() != 204) {
             throw unexpected(response);
         }
-        String stored = response.header("Docker-Content-Digest").orElse(digest);
-        if (!stored.equals(digest)) {
+        String stored = response.header("Docker-Content-Digest").orElse(digest.toString());
+        if (!stored.equals(digest.toString())) {
             throw new RegistryException("registry " + registry() + " stored " + subject() + " under digest " + stored);
         }
-        return digest;
+        return stored;
     }
 }

@@ -4,40 +4,9 @@ import io.jenkins.plugins.grocker.RegistryException;
 import java.net.URI;
 
 /** {@code POST /v2/<repo>/blobs/uploads/}: opens an upload session; returns its URL (the {@code Location}). */
-final class BlobUploadStartEndpoint extends Endpoint<URI> {
+final class BlobUploadStartEndpoint extends UploadSessionEndpoint<URI> {
     BlobUploadStartEndpoint(String registry, String repository) {
         super(registry, repository);
-    }
-
-    @Override
-    String method() {
-        return "POST";
-    }
-
-    @Override
-    String path() {
-        return "/v2/" + repository() + "/blobs/uploads/";
-    }
-
-    @Override
-    byte[] body() {
-        return new byte[0];
-    }
-
-    @Override
-    String contentType() {
-        return "application/octet-stream";
-    }
-
-    @Override
-    boolean push() {
-        return true;
-    }
-
-    /** Only opens a session: sending it again leaves at worst an unused session, which the registry expires. */
-    @Override
-    boolean retryable() {
-        return true;
     }
 
     @Override

@@ -64,10 +64,18 @@ public interface Credentials {
     }
 
     /**
-     * Credentials from {@code GROCKER_REGISTRY_USERNAME} and {@code GROCKER_REGISTRY_PASSWORD}: for every registry,
-     * or only for {@code GROCKER_REGISTRY_HOST} when that is set. None when either variable is empty.
+     * Credentials from the environment: the host-bound pairs {@code GROCKER_REGISTRY_HOST_<n>} /
+     * {@code GROCKER_REGISTRY_USERNAME_<n>} / {@code GROCKER_REGISTRY_PASSWORD_<n>} ({@link HostCredentials}), then
+     * {@code GROCKER_REGISTRY_USERNAME} and {@code GROCKER_REGISTRY_PASSWORD}: for every registry, or only for
+     * {@code GROCKER_REGISTRY_HOST} when that is set. None when neither is given.
      */
     static Credentials fromEnvironment(Map<String, String> env) {
+        HostCredentials pairs = HostCredentials.fromEnvironment(env);
+        Credentials single = singleFromEnvironment(env);
+        return pairs.isEmpty() ? single : chain(pairs, single);
+    }
+
+    private static Credentials singleFromEnvironment(Map<String, String> env) {
         String username = env.get(USERNAME_VARIABLE);
         String password = env.get(PASSWORD_VARIABLE);
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
 import java.net.URI;
@@ -141,6 +142,6 @@ abstract class Endpoint<T> {
 
     /** {@code repo:tag} or {@code repo@digest}. */
     static String subject(String repository, String reference) {
-        return repository + (Digests.isSha256(reference) ? "@" : ":") + reference;
+        return repository + (Digest.isValid(reference) ? "@" : ":") + reference;
     }
 }

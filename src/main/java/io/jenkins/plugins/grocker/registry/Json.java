@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
 import java.io.IOException;
 
 /** Reading JSON (Jackson) and writing the few shapes this package produces (by hand, byte-stable). */
@@ -39,6 +40,32 @@ final class Json {
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    /**
+     * A content descriptor ({@code mediaType}, sha256 {@code digest}, {@code size}).
+     *
+     * @param what names the descriptor in the message when one of the three is missing or invalid
+     */
+    static Descriptor descriptor(JsonNode node, String what) throws RegistryException {
+        String mediaType = text(node, "mediaType");
+        String digest = text(node, "digest");
+        JsonNode size = node.path("size");
+        if (mediaType == null || !Digest.isValid(digest) || !size.canConvertToLong() || size.asLong() < 0) {
+            throw new RegistryException(what + " has no valid mediaType, sha256 digest and size");
+        }
+        return new Descriptor(mediaType, Digest.of(digest), size.asLong());
+    }
+
+    /** The text members of an object, in order; empty for anything else. */
+    static java.util.Map<String, String> stringMap(JsonNode node) {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                map.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     private static String oneLine(String text) {

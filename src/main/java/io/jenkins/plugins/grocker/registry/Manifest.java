@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -10,12 +11,12 @@ import java.util.Objects;
  *
  * @param digest {@code sha256:<hex>} of {@code bytes}; the constructor refuses any other value
  */
-public record Manifest(String mediaType, byte[] bytes, String digest) {
+public record Manifest(String mediaType, byte[] bytes, Digest digest) {
     public Manifest {
         Objects.requireNonNull(mediaType, "mediaType");
         Objects.requireNonNull(bytes, "bytes");
         bytes = bytes.clone();
-        String actual = Digests.sha256(bytes);
+        Digest actual = Digest.sha256(bytes);
         if (!actual.equals(digest)) {
             throw new IllegalArgumentException("manifest digest " + digest + " does not match its content (" + actual + ")");
         }
@@ -23,7 +24,7 @@ public record Manifest(String mediaType, byte[] bytes, String digest) {
 
     /** A manifest of these bytes, with their digest computed. */
     public static Manifest of(String mediaType, byte[] bytes) {
-        return new Manifest(mediaType, bytes, Digests.sha256(bytes));
+        return new Manifest(mediaType, bytes, Digest.sha256(bytes));
     }
 
     /** A copy of the bytes. */

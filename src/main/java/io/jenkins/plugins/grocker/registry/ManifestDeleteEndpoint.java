@@ -1,18 +1,19 @@
 package io.jenkins.plugins.grocker.registry;
 
 import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
 
 /**
  * {@code DELETE /v2/<repo>/manifests/<digest>}: true when deleted (202), false when the registry has no such
  * manifest (404). A registry that refuses deletion (405 {@code UNSUPPORTED}: distribution without
  * {@code storage.delete.enabled}) is an error that says so. Tags on the manifest go with it in distribution.
  */
-final class ManifestDeleteEndpoint extends Endpoint<Boolean> {
-    private final String digest;
+final class ManifestDeleteEndpoint extends WriteEndpoint<Boolean> {
+    private final Digest digest;
 
-    ManifestDeleteEndpoint(String registry, String repository, String digest) {
+    ManifestDeleteEndpoint(String registry, String repository, Digest digest) {
         super(registry, repository);
-        this.digest = Digests.requireSha256(digest);
+        this.digest = digest;
     }
 
     @Override
@@ -23,11 +24,6 @@ final class ManifestDeleteEndpoint extends Endpoint<Boolean> {
     @Override
     String path() {
         return "/v2/" + repository() + "/manifests/" + digest;
-    }
-
-    @Override
-    boolean push() {
-        return true;
     }
 
     /** Deleting what is already gone answers 404, which is a result: sending it again is harmless. */
@@ -44,7 +40,7 @@ final class ManifestDeleteEndpoint extends Endpoint<Boolean> {
 
     @Override
     String subject() {
-        return subject(repository(), digest);
+        return subject(repository(), digest.toString());
     }
 
     @Override

@@ -1,40 +1,23 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 
 /**
  * {@code GET /v2/<repo>/manifests/<reference>} accepting indexes, manifest lists and image manifests. The bytes
  * must hash to the {@code Docker-Content-Digest} header and, when asked for by digest, to that digest. 404 is
  * an error naming the reference.
  */
-final class ManifestGetEndpoint extends Endpoint<Manifest> {
-    private final String reference;
-
+final class ManifestGetEndpoint extends ManifestReadEndpoint<Manifest> {
     ManifestGetEndpoint(ImageReference ref) {
-        super(ref.registry(), ref.repository());
-        this.reference = ref.reference();
+        super(ref);
     }
 
     @Override
     String method() {
         return "GET";
-    }
-
-    @Override
-    String path() {
-        return "/v2/" + repository() + "/manifests/" + reference;
-    }
-
-    @Override
-    String accept() {
-        return MediaTypes.ACCEPT_ALL;
-    }
-
-    @Override
-    String subject() {
-        return subject(repository(), reference);
     }
 
     @Override
@@ -46,13 +29,13 @@ final class ManifestGetEndpoint extends Endpoint<Manifest> {
             throw unexpected(response);
         }
         byte[] bytes = response.body();
-        String actual = Digests.sha256(bytes);
+        Digest actual = Digest.sha256(bytes);
         String announced = response.header("Docker-Content-Digest").orElse(null);
-        if (announced != null && !announced.equals(actual)) {
+        if (announced != null && !announced.equals(actual.toString())) {
             throw new RegistryException("registry " + registry() + " sent a manifest for " + subject() + " whose content ("
                     + actual + ") does not match its Docker-Content-Digest " + announced + "; refusing it");
         }
-        if (Digests.isSha256(reference) && !reference.equals(actual)) {
+        if (Digest.isValid(reference()) && !reference().equals(actual.toString())) {
             throw new RegistryException("registry " + registry() + " sent a manifest for " + subject()
                     + " whose content has digest " + actual + "; refusing it");
         }

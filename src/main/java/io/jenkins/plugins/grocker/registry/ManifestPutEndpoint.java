@@ -1,12 +1,13 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.RegistryException;
 
 /**
  * {@code PUT /v2/<repo>/manifests/<reference>} with the manifest's own bytes and media type. Returns the digest;
  * a {@code Docker-Content-Digest} answer that differs from the manifest's digest is an error.
  */
-final class ManifestPutEndpoint extends Endpoint<String> {
+final class ManifestPutEndpoint extends WriteEndpoint<Digest> {
     private final String reference;
     private final Manifest manifest;
 
@@ -36,11 +37,6 @@ final class ManifestPutEndpoint extends Endpoint<String> {
         return manifest.mediaType();
     }
 
-    @Override
-    boolean push() {
-        return true;
-    }
-
     /** The same bytes under the same reference: sending them again gives the same result. */
     @Override
     boolean retryable() {
@@ -53,15 +49,15 @@ final class ManifestPutEndpoint extends Endpoint<String> {
     }
 
     @Override
-    String handle(Response response) throws RegistryException {
+    Digest handle(Response response) throws RegistryException {
         if (response.status() != 201 && response.status() != 200) {
             throw unexpected(response);
         }
-        String digest = response.header("Docker-Content-Digest").orElse(manifest.digest());
-        if (!digest.equals(manifest.digest())) {
+        String digest = response.header("Docker-Content-Digest").orElse(manifest.digest().toString());
+        if (!digest.equals(manifest.digest().toString())) {
             throw new RegistryException("registry " + registry() + " stored " + subject() + " under digest " + digest
                     + " but the manifest sent has digest " + manifest.digest());
         }
-        return digest;
+        return manifest.digest();
     }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ public final class Referrers {
     /** The media type of the empty config of an artifact manifest. */
     public static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
     /** The empty JSON object ({@code {}}), content of the empty config. */
-    public static final String EMPTY_DIGEST = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    public static final Digest EMPTY_DIGEST = Digest.of("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
     /** Cosign's tag suffixes: signatures, attestations, SBOMs. */
     public static final List<String> TAG_SUFFIXES = List.of(".sig", ".att", ".sbom");
@@ -109,9 +110,8 @@ public final class Referrers {
     }
 
     /** {@code sha256-<hex>}: the referrers tag of a digest. */
-    public static String referrersTag(String digest) {
-        Digests.requireSha256(digest);
-        return digest.replace(':', '-');
+    public static String referrersTag(Digest digest) {
+        return "sha256-" + digest.hex();
     }
 
     /**
@@ -119,7 +119,7 @@ public final class Referrers {
      * {@code subject}, annotations sorted. The bytes depend only on the arguments.
      */
     public static Manifest artifactManifest(Descriptor subject, Artifact artifact) {
-        Descriptor layer = new Descriptor(artifact.mediaType(), Digests.sha256(artifact.content), artifact.content.length);
+        Descriptor layer = new Descriptor(artifact.mediaType(), Digest.sha256(artifact.content), artifact.content.length);
         StringBuilder json = new StringBuilder(512);
         json.append("{\"schemaVersion\":2,\"mediaType\":").append(Json.quote(MediaTypes.OCI_MANIFEST))
                 .append(",\"artifactType\":").append(Json.quote(artifact.artifactType()))
@@ -140,7 +140,7 @@ public final class Referrers {
     }
 
     private static String descriptorJson(Descriptor d) {
-        return "{\"mediaType\":" + Json.quote(d.mediaType()) + ",\"digest\":" + Json.quote(d.digest()) + ",\"size\":" + d.size() + "}";
+        return "{\"mediaType\":" + Json.quote(d.mediaType()) + ",\"digest\":" + Json.quote(d.digest().toString()) + ",\"size\":" + d.size() + "}";
     }
 
     /**
@@ -149,7 +149,7 @@ public final class Referrers {
      */
     public Attached attach(ImageReference repo, Descriptor subject, Artifact artifact) throws RegistryException {
         uploadIfMissing(repo, EMPTY_DIGEST, EMPTY);
-        uploadIfMissing(repo, Digests.sha256(artifact.content), artifact.content);
+        uploadIfMissing(repo, Digest.sha256(artifact.content), artifact.content);
         Manifest manifest = artifactManifest(subject, artifact);
         return new Attached(manifest, register(repo, manifest));
     }
@@ -163,7 +163,7 @@ public final class Referrers {
      * @throws IllegalArgumentException when the manifest has no subject
      */
     public Source register(ImageReference repo, Manifest manifest) throws RegistryException {
-        ManifestParts parts = ManifestParts.of(manifest, "artifact manifest " + manifest.digest());
+        ImageManifest parts = ImageManifest.read(manifest, "artifact manifest " + manifest.digest());
         if (parts.subject() == null) {
             throw new IllegalArgumentException("manifest " + manifest.digest() + " has no subject");
         }
@@ -174,7 +174,8 @@ public final class Referrers {
         }
         ImageReference tag = withTag(repo, referrersTag(parts.subject().digest()));
         Optional<Manifest> current = manifest(tag);
-        Manifest updated = withEntry(current.orElse(null), manifest.descriptor(), parts.artifactType(), parts.annotations(), tag);
+        Manifest updated = withEntry(current.orElse(null), manifest.descriptor(), parts.effectiveArtifactType(),
+                parts.annotations(), tag);
         if (current.isEmpty() || !current.get().digest().equals(updated.digest())) {
             client.putManifest(repo, tag.tag(), updated);
         }
@@ -185,7 +186,7 @@ public final class Referrers {
      * The referrers of {@code digest} in {@code repo}'s repository: from the referrers API when the registry has
      * one, else from the referrers tag.
      */
-    public Listing list(ImageReference repo, String digest) throws RegistryException {
+    public Listing list(ImageReference repo, Digest digest) throws RegistryException {
         List<Referrer> referrers = new ArrayList<>();
         String page = null;
         boolean first = true;
@@ -205,7 +206,7 @@ public final class Referrers {
         return new Listing(Source.REFERRERS_API, referrers);
     }
 
-    private Listing fromTag(ImageReference repo, String digest) throws RegistryException {
+    private Listing fromTag(ImageReference repo, Digest digest) throws RegistryException {
         ImageReference tag = withTag(repo, referrersTag(digest));
         Optional<Manifest> index = manifest(tag);
         if (index.isEmpty()) {
@@ -218,7 +219,7 @@ public final class Referrers {
     }
 
     /** The manifests under cosign's tags for {@code digest} ({@code .sig}, {@code .att}, {@code .sbom}), those that exist. */
-    public List<TagAttachment> tagAttachments(ImageReference repo, String digest) throws RegistryException {
+    public List<TagAttachment> tagAttachments(ImageReference repo, Digest digest) throws RegistryException {
         List<TagAttachment> found = new ArrayList<>();
         for (String suffix : TAG_SUFFIXES) {
             String tag = referrersTag(digest) + suffix;
@@ -230,8 +231,8 @@ public final class Referrers {
 
     private static List<Referrer> entries(Manifest index, String what) throws RegistryException {
         List<Referrer> referrers = new ArrayList<>();
-        for (ManifestParts.Child child : ManifestParts.of(index, what).children()) {
-            referrers.add(new Referrer(child.descriptor(), child.artifactType(), child.annotations()));
+        for (ImageIndex.Entry entry : ImageIndex.read(index, what).entries()) {
+            referrers.add(new Referrer(entry.descriptor(), entry.artifactType(), entry.annotations()));
         }
         return referrers;
     }
@@ -254,14 +255,14 @@ public final class Referrers {
                 root.putArray("manifests");
             }
             for (JsonNode entry : root.path("manifests")) {
-                if (descriptor.digest().equals(Json.text(entry, "digest"))) {
+                if (descriptor.digest().toString().equals(Json.text(entry, "digest"))) {
                     return index;
                 }
             }
         }
         ObjectNode entry = ((ArrayNode) root.get("manifests")).addObject();
         entry.put("mediaType", descriptor.mediaType());
-        entry.put("digest", descriptor.digest());
+        entry.put("digest", descriptor.digest().toString());
         entry.put("size", descriptor.size());
         if (artifactType != null) {
             entry.put("artifactType", artifactType);
@@ -288,7 +289,7 @@ public final class Referrers {
         }
     }
 
-    private void uploadIfMissing(ImageReference repo, String digest, byte[] content) throws RegistryException {
+    private void uploadIfMissing(ImageReference repo, Digest digest, byte[] content) throws RegistryException {
         if (client.blobSize(repo, digest).isEmpty()) {
             client.uploadBlob(repo, digest, content.length, new ByteArrayInputStream(content));
         }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.grocker.registry;
 
 import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.Optional;
 
 /**
@@ -11,13 +12,13 @@ import java.util.Optional;
 final class ReferrersGetEndpoint extends Endpoint<Optional<ReferrersGetEndpoint.Page>> {
     record Page(Manifest index, Optional<String> next) {}
 
-    private final String digest;
+    private final Digest digest;
     private final String pathAndQuery;
 
     /** @param pathAndQuery the page to read, or null for the first one */
-    ReferrersGetEndpoint(String registry, String repository, String digest, String pathAndQuery) {
+    ReferrersGetEndpoint(String registry, String repository, Digest digest, String pathAndQuery) {
         super(registry, repository);
-        this.digest = Digests.requireSha256(digest);
+        this.digest = digest;
         this.pathAndQuery = pathAndQuery != null ? pathAndQuery : "/v2/" + repository + "/referrers/" + digest;
     }
 
@@ -38,7 +39,7 @@ final class ReferrersGetEndpoint extends Endpoint<Optional<ReferrersGetEndpoint.
 
     @Override
     String subject() {
-        return "the referrers of " + subject(repository(), digest);
+        return "the referrers of " + subject(repository(), digest.toString());
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.jenkins.plugins.grocker.registry;
 
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +47,7 @@ public final class RegistryAdmin {
      * @return false when the repository had no such manifest
      * @throws RegistryException with status 405 and a message saying so when the registry refuses deletion
      */
-    public boolean deleteManifest(ImageReference repo, String digest) throws RegistryException {
+    public boolean deleteManifest(ImageReference repo, Digest digest) throws RegistryException {
         return client.transport().call(new ManifestDeleteEndpoint(repo.registry(), repo.repository(), digest));
     }
 }

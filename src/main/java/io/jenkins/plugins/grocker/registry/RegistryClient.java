@@ -1,10 +1,9 @@
 package io.jenkins.plugins.grocker.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,14 +131,14 @@ public final class RegistryClient {
     }
 
     /** A blob of {@code repo}'s repository, read into memory and digest-checked. */
-    public byte[] getBlob(ImageReference repo, String digest) throws RegistryException {
+    public byte[] getBlob(ImageReference repo, Digest digest) throws RegistryException {
         byte[] blob = transport.call(new BlobGetEndpoint(repo.registry(), repo.repository(), digest));
         bytesRead.add(blob.length);
         return blob;
     }
 
     /** The size of a blob when {@code repo}'s repository has it ({@code HEAD}, retried), else empty. */
-    public Optional<Long> blobSize(ImageReference repo, String digest) throws RegistryException {
+    public Optional<Long> blobSize(ImageReference repo, Digest digest) throws RegistryException {
         return transport.call(new BlobHeadEndpoint(repo.registry(), repo.repository(), digest));
     }
 
@@ -149,7 +148,7 @@ public final class RegistryClient {
      *
      * @return false when the registry did not mount it (a 202: the caller copies the blob instead)
      */
-    public boolean mountBlob(ImageReference target, String digest, ImageReference from) throws RegistryException {
+    public boolean mountBlob(ImageReference target, Digest digest, ImageReference from) throws RegistryException {
         if (!target.registry().equalsIgnoreCase(from.registry())) {
             throw new IllegalArgumentException("cannot mount across registries: " + from.registry() + " -> " + target.registry());
         }
@@ -157,7 +156,7 @@ public final class RegistryClient {
     }
 
     /** A blob as a stream that checks its digest at the end; the caller closes it. */
-    public BlobStream openBlob(ImageReference repo, String digest) throws RegistryException {
+    public BlobStream openBlob(ImageReference repo, Digest digest) throws RegistryException {
         return transport.call(new BlobStreamEndpoint(repo.registry(), repo.repository(), digest, bytesRead));
     }
 
@@ -165,7 +164,7 @@ public final class RegistryClient {
      * Uploads a blob of known size from a stream, in one request (POST a session, PUT the stream with its digest).
      * Sent once: when it fails, call again with a new stream.
      */
-    public void uploadBlob(ImageReference repo, String digest, long size, InputStream content) throws RegistryException {
+    public void uploadBlob(ImageReference repo, Digest digest, long size, InputStream content) throws RegistryException {
         URI location = transport.call(new BlobUploadStartEndpoint(repo.registry(), repo.repository()));
         InputStream counted = new FilterInputStream(content) {
             @Override
@@ -223,52 +222,34 @@ public final class RegistryClient {
      */
     public Map<Platform, Descriptor> platforms(ImageReference ref) throws RegistryException {
         Manifest manifest = getManifest(ref);
-        String what = "manifest " + Endpoint.subject(ref.repository(), ref.reference()) + " from registry " + ref.registry();
-        JsonNode json = Json.readObject(manifest.bytes(), what);
-        Map<Platform, Descriptor> platforms = new LinkedHashMap<>();
         if (manifest.isIndex()) {
-            for (JsonNode child : json.path("manifests")) {
-                JsonNode platform = child.path("platform");
-                String os = Json.text(platform, "os");
-                String architecture = Json.text(platform, "architecture");
-                if (os == null || architecture == null || ("unknown".equals(os) && "unknown".equals(architecture))) {
-                    continue;
-                }
-                String mediaType = Json.text(child, "mediaType");
-                String digest = Json.text(child, "digest");
-                if (mediaType == null || !Digests.isSha256(digest) || !child.path("size").canConvertToLong()) {
-                    throw new RegistryException(what + " has an entry for " + os + "/" + architecture
-                            + " without a valid mediaType, sha256 digest and size");
-                }
-                platforms.putIfAbsent(platform(os, architecture, Json.text(platform, "variant")),
-                        new Descriptor(mediaType, digest, child.path("size").asLong()));
-            }
-            return platforms;
+            return ImageIndex.read(manifest, describe(ref)).platforms();
         }
-        if (!MediaTypes.isImageManifest(manifest.mediaType())) {
-            throw new RegistryException(what + " has unsupported media type " + manifest.mediaType());
-        }
-        String configDigest = Json.text(json.path("config"), "digest");
-        if (!Digests.isSha256(configDigest)) {
-            throw new RegistryException(what + " has no config with a sha256 digest");
-        }
-        JsonNode config = Json.readObject(getBlob(ref, configDigest), "config " + configDigest + " of " + what);
-        String os = Json.text(config, "os");
-        String architecture = Json.text(config, "architecture");
-        if (os == null || architecture == null) {
-            throw new RegistryException("config " + configDigest + " of " + what + " does not name its os and architecture");
-        }
-        platforms.put(platform(os, architecture, Json.text(config, "variant")), manifest.descriptor());
+        Map<Platform, Descriptor> platforms = new LinkedHashMap<>();
+        platforms.put(config(ref, manifest).platform(), manifest.descriptor());
         return platforms;
     }
 
-    /** {@code arm64/v8} is plain {@code arm64}, as {@link Platform#parse} has it. */
-    private static Platform platform(String os, String architecture, String variant) {
-        try {
-            return Platform.parse(os + "/" + architecture + (variant == null || variant.isEmpty() ? "" : "/" + variant));
-        } catch (InputException e) {
-            return Platform.of(os, architecture, variant); // a platform this project does not build, but may still copy
-        }
+    /** The config of the single-platform image {@code ref} names (by tag or digest). */
+    public ImageConfig config(ImageReference ref) throws RegistryException {
+        return config(ref, getManifest(ref));
+    }
+
+    private ImageConfig config(ImageReference ref, Manifest manifest) throws RegistryException {
+        String what = describe(ref);
+        ImageManifest image = ImageManifest.read(manifest, what);
+        Digest configDigest = image.config().digest();
+        return ImageConfig.read(getBlob(ref, configDigest), "config " + configDigest + " of " + what);
+    }
+
+    /** {@code manifest repo:tag from registry host}, for messages. */
+    private static String describe(ImageReference ref) {
+        return "manifest " + Endpoint.subject(ref.repository(), ref.reference()) + " from registry " + ref.registry();
+    }
+
+    /** Stores a manifest under its own digest (no tag). Children of an index must already be in the repository. */
+    public Digest putManifest(ImageReference repo, Manifest manifest) throws RegistryException {
+        return putManifest(repo, manifest.digest().toString(), manifest);
     }
 
     /**
@@ -278,50 +259,15 @@ public final class RegistryClient {
      * @param reference a tag, or the manifest's own digest
      * @return the digest of the stored manifest
      */
-    public String putManifest(ImageReference repo, String reference, Manifest manifest) throws RegistryException {
+    public Digest putManifest(ImageReference repo, String reference, Manifest manifest) throws RegistryException {
         if (reference.startsWith("sha256:")) {
-            if (!reference.equals(manifest.digest())) {
+            if (!reference.equals(manifest.digest().toString())) {
                 throw new IllegalArgumentException("cannot put manifest " + manifest.digest() + " under digest " + reference);
             }
         } else if (!ImageReference.isValidTag(reference)) {
             throw new IllegalArgumentException("'" + reference + "' is neither a valid tag nor a sha256 digest");
         }
         return transport.call(new ManifestPutEndpoint(repo.registry(), repo.repository(), reference, manifest));
-    }
-
-    /**
-     * An OCI image index over per-platform manifests. The bytes depend only on the arguments: children in the
-     * given order, annotations sorted by key and left out when empty, compact JSON without whitespace.
-     */
-    public static Manifest imageIndex(List<Map.Entry<Platform, Descriptor>> children, Map<String, String> annotations) {
-        StringBuilder json = new StringBuilder(256 + children.size() * 256);
-        json.append("{\"schemaVersion\":2,\"mediaType\":").append(Json.quote(MediaTypes.OCI_INDEX)).append(",\"manifests\":[");
-        for (int i = 0; i < children.size(); i++) {
-            Platform platform = children.get(i).getKey();
-            Descriptor descriptor = children.get(i).getValue();
-            json.append(i == 0 ? "" : ",")
-                    .append("{\"mediaType\":").append(Json.quote(descriptor.mediaType()))
-                    .append(",\"digest\":").append(Json.quote(descriptor.digest()))
-                    .append(",\"size\":").append(descriptor.size())
-                    .append(",\"platform\":{\"architecture\":").append(Json.quote(platform.architecture()))
-                    .append(",\"os\":").append(Json.quote(platform.os()));
-            if (platform.variant() != null) {
-                json.append(",\"variant\":").append(Json.quote(platform.variant()));
-            }
-            json.append("}}");
-        }
-        json.append("]");
-        if (annotations != null && !annotations.isEmpty()) {
-            json.append(",\"annotations\":{");
-            boolean first = true;
-            for (Map.Entry<String, String> annotation : new TreeMap<>(annotations).entrySet()) {
-                json.append(first ? "" : ",").append(Json.quote(annotation.getKey())).append(":").append(Json.quote(annotation.getValue()));
-                first = false;
-            }
-            json.append("}");
-        }
-        json.append("}");
-        return Manifest.of(MediaTypes.OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The transport, for the other facades of this package ({@link Referrers}, {@link RegistryAdmin}). */

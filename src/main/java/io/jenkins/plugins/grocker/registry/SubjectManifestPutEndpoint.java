@@ -1,20 +1,21 @@
 package io.jenkins.plugins.grocker.registry;
 
 import io.jenkins.plugins.grocker.RegistryException;
+import io.jenkins.plugins.grocker.image.Digest;
 
 /**
  * {@code PUT /v2/<repo>/manifests/<digest>} of a manifest that has a {@code subject}: returns whether the registry
  * processed the subject itself (its {@code OCI-Subject} answer header names the subject's digest, OCI distribution
  * 1.1), in which case the referrers API lists it and no referrers tag is needed.
  */
-final class SubjectManifestPutEndpoint extends Endpoint<Boolean> {
+final class SubjectManifestPutEndpoint extends WriteEndpoint<Boolean> {
     private final Manifest manifest;
-    private final String subjectDigest;
+    private final Digest subjectDigest;
 
-    SubjectManifestPutEndpoint(String registry, String repository, Manifest manifest, String subjectDigest) {
+    SubjectManifestPutEndpoint(String registry, String repository, Manifest manifest, Digest subjectDigest) {
         super(registry, repository);
         this.manifest = manifest;
-        this.subjectDigest = Digests.requireSha256(subjectDigest);
+        this.subjectDigest = subjectDigest;
     }
 
     @Override
@@ -37,11 +38,6 @@ final class SubjectManifestPutEndpoint extends Endpoint<Boolean> {
         return manifest.mediaType();
     }
 
-    @Override
-    boolean push() {
-        return true;
-    }
-
     /** The same bytes under their own digest: sending them again gives the same result. */
     @Override
     boolean retryable() {
@@ -50,7 +46,7 @@ final class SubjectManifestPutEndpoint extends Endpoint<Boolean> {
 
     @Override
     String subject() {
-        return subject(repository(), manifest.digest());
+        return subject(repository(), manifest.digest().toString());
     }
 
     @Override
@@ -58,10 +54,10 @@ final class SubjectManifestPutEndpoint extends Endpoint<Boolean> {
         if (response.status() != 201 && response.status() != 200) {
             throw unexpected(response);
         }
-        String stored = response.header("Docker-Content-Digest").orElse(manifest.digest());
-        if (!stored.equals(manifest.digest())) {
+        String stored = response.header("Docker-Content-Digest").orElse(manifest.digest().toString());
+        if (!stored.equals(manifest.digest().toString())) {
             throw new RegistryException("registry " + registry() + " stored " + subject() + " under digest " + stored);
         }
-        return response.header("OCI-Subject").map(subjectDigest::equals).orElse(false);
+        return response.header("OCI-Subject").map(subjectDigest.toString()::equals).orElse(false);
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.report;
 
+import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,24 +22,6 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
         images = List.copyOf(images);
     }
 
-    /** Whether a platform image was built in this run or reused from the cache (or only planned). */
-    public enum Outcome {
-        BUILT, REUSED, PLANNED_BUILD, PLANNED_REUSE;
-
-        public String label() {
-            return switch (this) {
-                case BUILT -> "built";
-                case REUSED -> "reused";
-                case PLANNED_BUILD -> "to build";
-                case PLANNED_REUSE -> "to reuse";
-            };
-        }
-
-        boolean isBuild() {
-            return this == BUILT || this == PLANNED_BUILD;
-        }
-    }
-
     /**
      * One image.
      *
@@ -45,7 +29,7 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
      * @param from the external image it starts from, or null
      * @param indexDigest the digest of its image index, or null when not pushed
      */
-    public record Image(String name, String repository, String parent, String from, List<String> tags, String indexDigest,
+    public record Image(String name, String repository, String parent, String from, List<String> tags, Digest indexDigest,
             List<Platform> platforms) {
         public Image {
             Objects.requireNonNull(name, "name");
@@ -55,7 +39,7 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
 
         /** Built when any platform was built (or is to be). */
         public boolean built() {
-            return platforms.stream().anyMatch(p -> p.outcome() != null && p.outcome().isBuild());
+            return platforms.stream().anyMatch(p -> p.status() != null && p.status().isBuild());
         }
 
         public double seconds() {
@@ -78,11 +62,12 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
     /**
      * One platform of an image.
      *
+     * @param status built or reused (build or reuse for a plan), or null when unknown
      * @param digest the manifest digest, or null when not pushed
      * @param compressedSize the sum of its compressed layers, or null when unknown
      * @param layers its layers, bottom first (empty when unknown)
      */
-    public record Platform(String platform, Outcome outcome, String reason, double seconds, String digest, Long compressedSize,
+    public record Platform(String platform, Status status, String reason, double seconds, Digest digest, Long compressedSize,
             List<Layer> layers) {
         public Platform {
             layers = List.copyOf(layers);
@@ -93,7 +78,7 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
      * A layer: digest, compressed size, and whether the parent image has it too (false: this image added it; null:
      * unknown, e.g. for an image whose base is outside the report).
      */
-    public record Layer(String digest, long size, Boolean sharedWithParent) {}
+    public record Layer(Digest digest, long size, Boolean sharedWithParent) {}
 
     /**
      * A promotion.
@@ -101,7 +86,7 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
      * @param guards what guarded the tags, in words (e.g. "release tags v[0-9].* need --force")
      * @param approver who approved it (the Jenkins input's submitter), or null
      */
-    public record Promotion(String source, String sourceDigest, List<String> platforms, List<Target> targets, long mounted,
+    public record Promotion(String source, Digest sourceDigest, List<String> platforms, List<Target> targets, long mounted,
             long copied, long skipped, long bytesCopied, List<String> guards, String approver, String who, String build,
             boolean dryRun, String outcome, String error) {
         public Promotion {
@@ -112,5 +97,5 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
     }
 
     /** One target of a promotion: the tag, what it named before and after, and what happened. */
-    public record Target(String ref, String previousDigest, String digest, String outcome, String detail) {}
+    public record Target(String ref, Digest previousDigest, Digest digest, String outcome, String detail) {}
 }

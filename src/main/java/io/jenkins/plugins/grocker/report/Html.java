@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.report;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.Locale;
 
 /** Escaping for text and attribute values of HTML and inline SVG. Stateless. */
@@ -29,6 +30,11 @@ final class Html {
         return out.toString();
     }
 
+    /** A value's text, escaped as {@link #escape(String)} does; null is the empty string. */
+    static String escape(Object value) {
+        return escape(value == null ? null : value.toString());
+    }
+
     /** At most {@code max} characters, with an ellipsis when cut (before escaping). */
     static String cut(String value, int max) {
         if (value == null) {
@@ -37,13 +43,9 @@ final class Html {
         return value.length() <= max ? value : value.substring(0, Math.max(0, max - 1)) + "…";
     }
 
-    /** {@code sha256:0123456789ab}: the first 12 hex digits. */
-    static String shortDigest(String digest) {
-        if (digest == null) {
-            return "—";
-        }
-        int colon = digest.indexOf(':');
-        return colon >= 0 && digest.length() > colon + 13 ? digest.substring(0, colon + 13) : digest;
+    /** {@code sha256:0123456789ab}: the first 12 hex digits; a dash for none. */
+    static String shortDigest(Digest digest) {
+        return digest == null ? "—" : "sha256:" + digest.shortForm();
     }
 
     /** 1023 B, 1.5 KiB, 112.0 MiB. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.report;
 
+import io.jenkins.plugins.grocker.events.Status;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,8 +166,8 @@ public final class HtmlReport {
         html.append("<table><thead><tr><th>Platform</th><th>Outcome</th><th>Why</th><th class=\"num\">Seconds</th>")
                 .append("<th class=\"num\">Compressed</th><th>Digest</th></tr></thead><tbody>\n");
         for (BuildReport.Platform p : image.platforms()) {
-            String outcome = p.outcome() == null ? "—" : p.outcome().label();
-            String badge = p.outcome() == null ? "" : p.outcome().isBuild() ? "built" : "reused";
+            String outcome = label(p.status());
+            String badge = p.status() == null ? "" : p.status().isBuild() ? "built" : "reused";
             html.append("<tr><td>").append(Html.escape(p.platform())).append("</td><td><span class=\"badge ").append(badge).append("\">")
                     .append(Html.escape(outcome)).append("</span></td><td>").append(Html.escape(p.reason())).append("</td><td class=\"num\">")
                     .append(Html.seconds(p.seconds())).append("</td><td class=\"num\">").append(Html.size(p.compressedSize()))
@@ -222,6 +223,18 @@ public final class HtmlReport {
                 .append(row("Promoted by", p.who()));
         html.append("<tr><th>Build</th><td>").append(Html.link(p.build())).append("</td></tr>\n");
         html.append("</tbody></table>\n</section>\n");
+    }
+
+    /** built, reused; to build, to reuse for a plan. */
+    static String label(Status status) {
+        if (status == null) {
+            return "—";
+        }
+        return switch (status) {
+            case BUILD -> "to build";
+            case REUSE -> "to reuse";
+            default -> status.toString();
+        };
     }
 
     private static String row(String label, String value) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.report;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
 @FunctionalInterface
 public interface LayerSource {
     /** One layer: its digest and compressed size. */
-    record Layer(String digest, long size) {}
+    record Layer(Digest digest, long size) {}
 
     /**
      * The layers of {@code repository@digest}, bottom first; empty when the manifest cannot be read (the report
@@ -18,5 +19,5 @@ public interface LayerSource {
      *
      * @param repository {@code registry/repository}
      */
-    List<Layer> layers(String repository, String digest);
+    List<Layer> layers(String repository, Digest digest);
 }

@@ -1,9 +1,10 @@
 package io.jenkins.plugins.grocker.report;
 
 import io.jenkins.plugins.grocker.GrockerException;
-import io.jenkins.plugins.grocker.registry.ManifestParts;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.registry.ImageManifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,10 +17,10 @@ public final class RegistryLayerSource implements LayerSource {
     }
 
     @Override
-    public List<Layer> layers(String repository, String digest) {
+    public List<Layer> layers(String repository, Digest digest) {
         try {
             ImageReference ref = ImageReference.parse(repository).withDigest(digest);
-            ManifestParts parts = ManifestParts.of(client.getManifest(ref), "manifest " + ref);
+            ImageManifest parts = ImageManifest.read(client.getManifest(ref), "manifest " + ref);
             return parts.layers().stream().map(d -> new Layer(d.digest(), d.size())).toList();
         } catch (GrockerException e) {
             return List.of();

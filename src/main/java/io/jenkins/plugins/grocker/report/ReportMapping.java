@@ -1,6 +1,7 @@
 package io.jenkins.plugins.grocker.report;
 
 import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.promote.PromotionRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ public final class ReportMapping {
             List<BuildReport.Platform> platforms = new ArrayList<>();
             for (BuildResult.PlatformResult p : image.platforms()) {
                 List<LayerSource.Layer> own = layersOf(layers, image.repository(), p.digest(), cache);
-                Set<String> parentLayers = null;
+                Set<Digest> parentLayers = null;
                 if (parent != null) {
                     for (BuildResult.PlatformResult pp : parent.platforms()) {
                         if (pp.platform().equals(p.platform())) {
@@ -46,7 +47,8 @@ public final class ReportMapping {
                     rows.add(new BuildReport.Layer(l.digest(), l.size(), parentLayers == null ? null : parentLayers.contains(l.digest())));
                 }
                 Long size = own.isEmpty() ? null : own.stream().mapToLong(LayerSource.Layer::size).sum();
-                platforms.add(new BuildReport.Platform(p.platform(), outcome(p.status()), p.reason(), p.seconds(), p.digest(), size, rows));
+                platforms.add(new BuildReport.Platform(p.platform(), p.status(), p.reason() == null ? null : p.reason().toString(), p.seconds(),
+                        p.digest(), size, rows));
             }
             images.add(new BuildReport.Image(image.name(), image.repository(), image.parent(), image.from(), image.tags(),
                     image.index() == null ? null : image.index().digest(), platforms));
@@ -65,17 +67,18 @@ public final class ReportMapping {
     public static BuildReport fromPromotion(PromotionRecord record, List<String> guards, String approver, String toolVersion) {
         PromotionRecord.Source source = record.source();
         List<BuildReport.Target> targets = record.targets().stream()
-                .map(t -> new BuildReport.Target(t.ref(), t.previousDigest(), t.digest(), t.outcome(), t.detail())).toList();
+                .map(t -> new BuildReport.Target(t.ref(), t.previousDigest(), t.digest(), t.outcome() == null ? null : t.outcome().toString(),
+                        t.detail())).toList();
         PromotionRecord.Blobs blobs = record.blobs() != null ? record.blobs() : new PromotionRecord.Blobs(0, 0, 0, 0);
         BuildReport.Promotion promotion = new BuildReport.Promotion(source == null ? null : source.ref(),
                 source == null ? null : source.digest(), source == null ? List.of() : source.platforms(), targets,
                 blobs.mounted(), blobs.copied(), blobs.skipped(), blobs.bytesCopied(), guards, approver, record.who(),
-                record.build(), record.dryRun(), record.outcome(), record.error());
+                record.build(), record.dryRun(), record.outcome() == null ? null : record.outcome().toString(), record.error());
         return new BuildReport("grocker promotion report: " + (source == null ? "?" : source.ref()), record.time(), null, List.of(),
                 promotion, toolVersion);
     }
 
-    private static List<LayerSource.Layer> layersOf(LayerSource source, String repository, String digest,
+    private static List<LayerSource.Layer> layersOf(LayerSource source, String repository, Digest digest,
             Map<String, List<LayerSource.Layer>> cache) {
         if (source == null || repository == null || digest == null) {
             return List.of();
@@ -83,17 +86,4 @@ public final class ReportMapping {
         return cache.computeIfAbsent(repository + "@" + digest, k -> source.layers(repository, digest));
     }
 
-    /** built, reused, and the plan's build / reuse; anything else is no outcome. */
-    static BuildReport.Outcome outcome(String status) {
-        if (status == null) {
-            return null;
-        }
-        return switch (status) {
-            case "built" -> BuildReport.Outcome.BUILT;
-            case "reused" -> BuildReport.Outcome.REUSED;
-            case "build" -> BuildReport.Outcome.PLANNED_BUILD;
-            case "reuse" -> BuildReport.Outcome.PLANNED_REUSE;
-            default -> null;
-        };
-    }
 }

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.grocker.sbom;
 
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Instant;
 import java.util.Objects;
 

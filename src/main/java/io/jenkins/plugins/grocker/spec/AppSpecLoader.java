@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.InputException;
 import java.net.URI;
@@ -98,10 +100,29 @@ public final class AppSpecLoader {
                 throw top.at("tags").index(i).error("'" + tags.get(i) + "' is not a valid tag (placeholders: {version})");
             }
         }
-        return new AppSpec(file, requirement, source, extras, base, image, platforms, build, run, index(root, top, file),
-                constraints, entrypoint(root, top, file), venv == null ? AppSpec.DEFAULT_VENV : venv,
-                r.user(root, top), workdir, r.env(root, top), r.ports(root, top), volumes, r.healthcheck(root, top),
-                r.stringMap(root, "labels", top), tags);
+        return AppSpec.builder()
+                .file(file)
+                .requirement(requirement)
+                .source(source)
+                .extras(extras)
+                .base(base)
+                .image(image)
+                .platforms(platforms)
+                .buildDependencies(build)
+                .runDependencies(run)
+                .index(index(root, top, file))
+                .constraints(constraints)
+                .entrypoint(entrypoint(root, top, file))
+                .venv(venv == null ? AppSpec.DEFAULT_VENV : venv)
+                .user(r.user(root, top))
+                .workdir(workdir)
+                .env(r.env(root, top))
+                .ports(r.ports(root, top))
+                .volumes(volumes)
+                .healthcheck(r.healthcheck(root, top))
+                .labels(r.stringMap(root, "labels", top))
+                .tags(tags)
+                .build();
     }
 
     private static boolean looksLikePath(String text) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.InputException;
 import java.util.ArrayList;
 import java.util.List;

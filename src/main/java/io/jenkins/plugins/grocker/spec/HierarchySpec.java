@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

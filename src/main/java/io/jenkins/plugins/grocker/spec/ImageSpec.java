@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,5 +49,159 @@ public record ImageSpec(
 
     public boolean isScratch() {
         return SCRATCH.equals(from);
+    }
+
+    /** A builder with every list and map empty and every other field null. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this value's fields, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.from = from;
+        b.parent = parent;
+        b.version = version;
+        b.python = python;
+        b.locales = locales;
+        b.packages = packages;
+        b.user = user;
+        b.workdir = workdir;
+        b.env = env;
+        b.dirs = dirs;
+        b.ports = ports;
+        b.healthcheck = healthcheck;
+        b.labels = labels;
+        b.tags = tags;
+        b.platforms = platforms;
+        b.files = files;
+        b.rootfs = rootfs;
+        b.cmd = cmd;
+        return b;
+    }
+
+    /** Makes {@link ImageSpec} values field by field; not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private String from;
+        private String parent;
+        private String version;
+        private PythonSpec python;
+        private List<String> locales = List.of();
+        private List<String> packages = List.of();
+        private UserSpec user;
+        private String workdir;
+        private Map<String, String> env = Map.of();
+        private List<String> dirs = List.of();
+        private List<String> ports = List.of();
+        private HealthcheckSpec healthcheck;
+        private Map<String, String> labels = Map.of();
+        private List<String> tags = List.of();
+        private List<Platform> platforms = List.of();
+        private List<FileSpec> files = List.of();
+        private Map<Platform, Path> rootfs = Map.of();
+        private List<String> cmd = List.of();
+
+        private Builder() {}
+
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        public Builder from(String value) {
+            this.from = value;
+            return this;
+        }
+
+        public Builder parent(String value) {
+            this.parent = value;
+            return this;
+        }
+
+        public Builder version(String value) {
+            this.version = value;
+            return this;
+        }
+
+        public Builder python(PythonSpec value) {
+            this.python = value;
+            return this;
+        }
+
+        public Builder locales(List<String> value) {
+            this.locales = value;
+            return this;
+        }
+
+        public Builder packages(List<String> value) {
+            this.packages = value;
+            return this;
+        }
+
+        public Builder user(UserSpec value) {
+            this.user = value;
+            return this;
+        }
+
+        public Builder workdir(String value) {
+            this.workdir = value;
+            return this;
+        }
+
+        public Builder env(Map<String, String> value) {
+            this.env = value;
+            return this;
+        }
+
+        public Builder dirs(List<String> value) {
+            this.dirs = value;
+            return this;
+        }
+
+        public Builder ports(List<String> value) {
+            this.ports = value;
+            return this;
+        }
+
+        public Builder healthcheck(HealthcheckSpec value) {
+            this.healthcheck = value;
+            return this;
+        }
+
+        public Builder labels(Map<String, String> value) {
+            this.labels = value;
+            return this;
+        }
+
+        public Builder tags(List<String> value) {
+            this.tags = value;
+            return this;
+        }
+
+        public Builder platforms(List<Platform> value) {
+            this.platforms = value;
+            return this;
+        }
+
+        public Builder files(List<FileSpec> value) {
+            this.files = value;
+            return this;
+        }
+
+        public Builder rootfs(Map<Platform, Path> value) {
+            this.rootfs = value;
+            return this;
+        }
+
+        public Builder cmd(List<String> value) {
+            this.cmd = value;
+            return this;
+        }
+
+        public ImageSpec build() {
+            return new ImageSpec(name, from, parent, version, python, locales, packages, user, workdir, env, dirs, ports, healthcheck, labels, tags, platforms, files, rootfs, cmd);
+        }
     }
 }

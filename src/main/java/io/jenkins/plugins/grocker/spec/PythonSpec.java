@@ -38,4 +38,88 @@ public record PythonSpec(
     public boolean noIndex() {
         return indexUrl == null && extraIndexUrls.isEmpty();
     }
+
+    /** A builder with every list and map empty and every other field null. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this value's fields, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.interpreter = interpreter;
+        b.version = version;
+        b.venv = venv;
+        b.systemSitePackages = systemSitePackages;
+        b.packages = packages;
+        b.findLinks = findLinks;
+        b.indexUrl = indexUrl;
+        b.extraIndexUrls = extraIndexUrls;
+        b.trustedHosts = trustedHosts;
+        return b;
+    }
+
+    /** Makes {@link PythonSpec} values field by field; not thread-safe. */
+    public static final class Builder {
+        private String interpreter;
+        private String version;
+        private String venv;
+        private Boolean systemSitePackages;
+        private List<String> packages = List.of();
+        private List<String> findLinks = List.of();
+        private String indexUrl;
+        private List<String> extraIndexUrls = List.of();
+        private List<String> trustedHosts = List.of();
+
+        private Builder() {}
+
+        public Builder interpreter(String value) {
+            this.interpreter = value;
+            return this;
+        }
+
+        public Builder version(String value) {
+            this.version = value;
+            return this;
+        }
+
+        public Builder venv(String value) {
+            this.venv = value;
+            return this;
+        }
+
+        public Builder systemSitePackages(Boolean value) {
+            this.systemSitePackages = value;
+            return this;
+        }
+
+        public Builder packages(List<String> value) {
+            this.packages = value;
+            return this;
+        }
+
+        public Builder findLinks(List<String> value) {
+            this.findLinks = value;
+            return this;
+        }
+
+        public Builder indexUrl(String value) {
+            this.indexUrl = value;
+            return this;
+        }
+
+        public Builder extraIndexUrls(List<String> value) {
+            this.extraIndexUrls = value;
+            return this;
+        }
+
+        public Builder trustedHosts(List<String> value) {
+            this.trustedHosts = value;
+            return this;
+        }
+
+        public PythonSpec build() {
+            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls, trustedHosts);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.InputException;
 import java.nio.file.Path;
@@ -181,9 +183,27 @@ public final class SpecLoader {
         Map<String, String> labels = r.stringMap(node, "labels", where);
         List<String> tags = r.tags(node, where);
         List<String> cmd = node.has("cmd") ? r.stringList(node, "cmd", where) : null;
-        return new ImageSpec(name, from, parent, r.optionalString(node, "version", where), python(node, where),
-                locales, packages, r.user(node, where), workdir, envMap, dirs, ports, r.healthcheck(node, where), labels,
-                tags, r.platforms(node, where), r.files(node, where, file), rootfs, cmd);
+        return ImageSpec.builder()
+                .name(name)
+                .from(from)
+                .parent(parent)
+                .version(r.optionalString(node, "version", where))
+                .python(python(node, where))
+                .locales(locales)
+                .packages(packages)
+                .user(r.user(node, where))
+                .workdir(workdir)
+                .env(envMap)
+                .dirs(dirs)
+                .ports(ports)
+                .healthcheck(r.healthcheck(node, where))
+                .labels(labels)
+                .tags(tags)
+                .platforms(r.platforms(node, where))
+                .files(r.files(node, where, file))
+                .rootfs(rootfs)
+                .cmd(cmd)
+                .build();
     }
 
     private PythonSpec python(JsonNode image, SpecProblem where) throws InputException {
@@ -217,9 +237,17 @@ public final class SpecLoader {
                 throw at.at("packages").index(i).error("'" + p + "' is not a requirement (options are not allowed here)");
             }
         }
-        return new PythonSpec(interpreter, version, venv, site, packages, r.stringList(node, "findLinks", at),
-                r.optionalString(node, "indexUrl", at), r.stringList(node, "extraIndexUrls", at),
-                r.stringList(node, "trustedHosts", at));
+        return PythonSpec.builder()
+                .interpreter(interpreter)
+                .version(version)
+                .venv(venv)
+                .systemSitePackages(site)
+                .packages(packages)
+                .findLinks(r.stringList(node, "findLinks", at))
+                .indexUrl(r.optionalString(node, "indexUrl", at))
+                .extraIndexUrls(r.stringList(node, "extraIndexUrls", at))
+                .trustedHosts(r.stringList(node, "trustedHosts", at))
+                .build();
     }
 
 }

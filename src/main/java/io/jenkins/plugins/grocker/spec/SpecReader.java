@@ -1,5 +1,7 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.wheels;
 
+import io.jenkins.plugins.grocker.AtomicFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -56,8 +57,6 @@ public final class WheelCache {
         if (Files.exists(target)) {
             return;
         }
-        Path tmp = Files.createTempFile(pool, ".add-", ".tmp");
-        Files.copy(wheel, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.copy(wheel, target);
     }
 }

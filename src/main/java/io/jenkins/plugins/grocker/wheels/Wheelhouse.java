@@ -45,5 +45,19 @@ public record Wheelhouse(int schemaVersion, String app, String version, List<Str
      * @param source {@code built} when pip made or fetched it in this compilation, {@code cache} when it came
      *     from the dependency wheel cache
      */
-    public record WheelFile(String file, String sha256, long size, String source) {}
+    public record WheelFile(String file, String sha256, long size, Source source) {}
+
+    /** Where a wheel of a compilation came from. Written to JSON in lowercase. */
+    public enum Source {
+        /** pip made or fetched it in this compilation. */
+        BUILT,
+        /** it came from the dependency wheel cache. */
+        CACHE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

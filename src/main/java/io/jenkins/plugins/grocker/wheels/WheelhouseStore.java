@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.wheels;
 
+import io.jenkins.plugins.grocker.AtomicFile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -49,9 +50,7 @@ public final class WheelhouseStore {
 
     public static void write(Path dir, Wheelhouse wheelhouse) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".wheelhouse-", ".json");
-        JSON.writeValue(tmp.toFile(), wheelhouse);
-        Files.move(tmp, dir.resolve(Wheelhouse.FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(dir.resolve(Wheelhouse.FILE), out -> JSON.writeValue(out, wheelhouse));
     }
 
     /**

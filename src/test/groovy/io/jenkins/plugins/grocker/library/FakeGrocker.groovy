@@ -1,26 +1,38 @@
 package io.jenkins.plugins.grocker.library
 
 import groovy.json.JsonOutput
+import groovy.json.JsonSlurperClassic
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.security.MessageDigest
 
 /**
- * A stand-in for the command line behind `sh` in the unit tests: answers the steps' look-up of the CLI, and
- * for a grocker script writes what the real command writes (the --output-json result, the wheelhouse, the
- * audit record) from fixtures, then exits with {@link #exitCode}.
+ * A stand-in for the command line behind `sh` in the unit tests. It answers the steps' look-up and install of the
+ * CLI, and for a grocker command writes what the real command writes, with the real command's rules where the steps'
+ * defects hid: --no-push results have no index and no digests ("index": null, pushed false); the runner refuses a
+ * wheel in the wheelhouse directory that wheelhouse.json does not list (exit 2); compile names wheels after the
+ * version it compiles; promote records GROCKER_APPROVED_BY and BUILD_URL; index merges per-platform results; wheels
+ * push/pull go through an in-memory "registry" by digest.
  */
 class FakeGrocker {
-    static final String INDEX_DIGEST = 'sha256:' + 'a' * 64
     static final String AMD64_DIGEST = 'sha256:' + 'b' * 64
     static final String ARM64_DIGEST = 'sha256:' + 'c' * 64
 
     /** The exit code of the next grocker commands. */
     int exitCode = 0
+    /** Exit code per command name, over exitCode. */
+    final Map<String, Integer> exitCodes = [:]
     /** Whether `grocker` is on PATH (used when GROCKER_CLI is not set). */
     boolean onPath = true
-    /** The grocker commands run: [command, env]. */
+    /** The installer's exit code. */
+    int installStatus = 0
+    /** The grocker commands run: [command, env, dir]. */
     final List<Map> commands = []
+    /** Installs run: env. */
+    final List<Map> installs = []
+    /** Wheelhouse artifacts pushed: reference -> [dir: copy, platforms]. */
+    final Map<String, Map> artifacts = [:]
 
     Map call(String script, Map<String, String> env, Path ws) {
         if (script.startsWith('test -x')) {
@@ -29,12 +41,26 @@ class FakeGrocker {
         if (script.startsWith('command -v grocker')) {
             return [status: onPath ? 0 : 1]
         }
-        String command = (script =~ '"[$]GROCKER_CLI" (\\w+)')[0][1]
-        commands.add([command: command, env: env])
-        if (exitCode == 0 || command == 'promote') {
-            "$command"(env, ws)
+        if (script.contains('GROCKER_CLI_SHA256')) {
+            installs.add(env)
+            return [status: installStatus]
         }
-        return [status: exitCode]
+        if (script.startsWith('printf "%s" "${GROCKER_CLI_CACHE')) {
+            return [status: 0, stdout: env.GROCKER_CLI_CACHE ?: '/home/jenkins/.cache/grocker']
+        }
+        String command = (script =~ '"[$]GROCKER_CLI" (\\w+)')[0][1]
+        if (command == 'wheels') {
+            command = script.contains('wheels push') ? 'wheelsPush' : 'wheelsPull'
+        }
+        commands.add([command: command, env: env, dir: ws])
+        int code = exitCodes.containsKey(command) ? exitCodes[command] : exitCode
+        if (code == 0 || command == 'promote') {
+            Integer own = "$command"(env, ws, code)
+            if (own != null) {
+                return [status: own]
+            }
+        }
+        return [status: code]
     }
 
     private static void json(Path file, Object value) {
@@ -42,64 +68,188 @@ class FakeGrocker {
         file.text = JsonOutput.prettyPrint(JsonOutput.toJson(value))
     }
 
+    static Object read(Path file) {
+        return new JsonSlurperClassic().parseText(file.text)
+    }
+
+    private static List<String> words(Map env) {
+        return env.GROCKER_ARGS ? env.GROCKER_ARGS.split(' ') as List : []
+    }
+
     private static List<String> platforms(Map env) {
-        List<String> words = env.GROCKER_ARGS ? env.GROCKER_ARGS.split(' ') as List : []
+        List<String> w = words(env)
         List<String> result = []
-        words.eachWithIndex { String w, int i -> if (w == '--platform') { result.add(words[i + 1]) } }
+        w.eachWithIndex { String x, int i -> if (x == '--platform') { result.add(w[i + 1].replaceAll('=.*', '')) } }
         return result ?: ['linux/amd64', 'linux/arm64']
     }
 
-    static Map imageResult(String repository, List<String> platforms) {
+    static String sha256(String text) {
+        return MessageDigest.getInstance('SHA-256').digest(text.bytes).encodeHex().toString()
+    }
+
+    static String sha256File(Path file) {
+        return MessageDigest.getInstance('SHA-256').digest(file.bytes).encodeHex().toString()
+    }
+
+    /** A digest that depends on what was built, so two different builds give two different digests. */
+    static String digestOf(String what) {
+        return 'sha256:' + sha256(what)
+    }
+
+    static Map imageResult(String repository, List<String> platforms, boolean push, List<String> tags, String seed) {
         return [name: repository.tokenize('/')[-1], repository: repository, parent: null, from: null, status: 'built',
-                index: [digest: INDEX_DIGEST, mediaType: 'application/vnd.oci.image.index.v1+json', size: 700],
-                tags: ['1.0.0', 'latest'],
-                platforms: platforms.collect { [platform: it, digest: it.endsWith('arm64') ? ARM64_DIGEST : AMD64_DIGEST,
+                index: push ? [digest: digestOf("${repository} ${platforms} ${seed}"), mediaType: 'application/vnd.oci.image.index.v1+json',
+                               size: 700] : null,
+                tags: tags.collect { "${repository}:${it}".toString() },
+                platforms: platforms.collect { [platform: it, digest: push ? digestOf("${repository} ${it} ${seed}") : null,
                                                 imageId: 'sha256:' + 'd' * 64, key: 'e' * 64, status: 'built'] }]
     }
 
-    void base(Map env, Path ws) {
-        json(ws.resolve(env.GROCKER_RESULT), [spec: env.GROCKER_SPEC, pushed: true,
-                images: [imageResult('127.0.0.1:5000/flowcore/flowcore', platforms(env))]])
+    Integer base(Map env, Path ws, int code) {
+        boolean push = words(env).contains('--push')
+        json(ws.resolve(env.GROCKER_RESULT), [spec: env.GROCKER_SPEC, pushed: push,
+                images: [imageResult('127.0.0.1:5000/flowcore/flowcore', platforms(env), push, ['3.11'], env.GROCKER_SPEC)]])
+        return null
     }
 
-    void compile(Map env, Path ws) {
+    Integer compile(Map env, Path ws, int code) {
+        Map spec = read(ws.resolve(env.GROCKER_SPEC)) as Map
+        String requirement = spec.app.toString().startsWith('./') ? 'navigator-api[locale]==2.3.1' : spec.app
+        String version = requirement.contains('==') ? requirement.substring(requirement.indexOf('==') + 2) : '1.0.0'
         Path wheels = ws.resolve(env.GROCKER_WHEELS)
         Map manifestPlatforms = [:]
         platforms(env).each { String p ->
             String dir = p.replace('/', '-')
-            Path wheel = wheels.resolve(dir).resolve("app-1.0.0-cp311-cp311-${dir}.whl")
+            Path wheel = wheels.resolve(dir).resolve("app-${version}-cp311-cp311-${dir}.whl")
             Files.createDirectories(wheel.parent)
-            wheel.text = "wheel for ${p}"
+            wheel.text = "wheel ${version} for ${p}"
             manifestPlatforms[p] = [directory: dir, pythonTag: 'cp311', compilerImage: 'reg/c@sha256:1', compilerKey: 'k',
                                     key: 'k2', appWheel: wheel.fileName.toString(),
-                                    wheels: [[file: wheel.fileName.toString(), sha256: 'f' * 64, size: 14, source: 'built']]]
+                                    wheels: [[file: wheel.fileName.toString(), sha256: sha256(wheel.text), size: wheel.text.length(),
+                                              source: 'built']]]
         }
-        Map manifest = [schemaVersion: 1, app: 'navigator-api', version: '2.3.1', extras: ['locale'],
-                        requirement: 'navigator-api[locale]==2.3.1', platforms: manifestPlatforms]
+        Map manifest = [schemaVersion: 1, app: 'navigator-api', version: version, extras: ['locale'],
+                        requirement: requirement, platforms: manifestPlatforms]
         json(wheels.resolve('wheelhouse.json'), manifest)
         json(ws.resolve(env.GROCKER_RESULT), [wheelhouse: env.GROCKER_WHEELS,
                 status: manifestPlatforms.collectEntries { k, v -> [(k): 'built'] }, manifest: manifest])
+        return null
     }
 
-    void runner(Map env, Path ws) {
-        json(ws.resolve(env.GROCKER_RESULT), [spec: env.GROCKER_SPEC, pushed: true,
-                images: [imageResult('127.0.0.1:5000/apps/navigator-api', platforms(env))]])
+    Integer runner(Map env, Path ws, int code) {
+        Path wheels = ws.resolve(env.GROCKER_WHEELS)
+        Map manifest = read(wheels.resolve('wheelhouse.json')) as Map
+        List<String> wanted = words(env).contains('--platform') ? platforms(env) : new ArrayList<String>(manifest.platforms.keySet())
+        for (String p in wanted) {
+            Map listed = manifest.platforms[p] as Map
+            if (listed == null) {
+                System.err.println("grocker: ${wheels}/wheelhouse.json: the wheelhouse has no ${p} wheels")
+                return 2
+            }
+            Path dir = wheels.resolve(listed.directory as String)
+            List<String> names = listed.wheels*.file
+            File[] present = dir.toFile().listFiles() ?: new File[0]
+            for (File f in present) {
+                if (f.name.endsWith('.whl') && !(f.name in names)) {
+                    System.err.println("grocker: ${f}: not listed in wheelhouse.json; refusing to use it")
+                    return 2
+                }
+            }
+        }
+        Map spec = read(ws.resolve(env.GROCKER_SPEC)) as Map
+        boolean push = words(env).contains('--push')
+        List<String> tags = (spec.tags ?: []).collect { it.toString().replace('{version}', manifest.version as String) }
+        json(ws.resolve(env.GROCKER_RESULT), [spec: env.GROCKER_SPEC, pushed: push,
+                images: [imageResult(spec.image as String, wanted, push, tags, manifest.requirement as String)]])
+        return null
     }
 
-    void publish(Map env, Path ws) {
-        json(ws.resolve(env.GROCKER_RESULT), [dryRun: false, tags: [[image: '127.0.0.1:5000/apps/navigator-api',
-                digest: INDEX_DIGEST, tag: 'latest', previousDigest: null, moved: true]]])
+    Integer index(Map env, Path ws, int code) {
+        List<String> w = words(env)
+        List<Map> results = []
+        w.eachWithIndex { String x, int i -> if (x == '--result') { results.add(read(ws.resolve(w[i + 1])) as Map) } }
+        Map<String, Map> byRepository = [:]
+        for (Map r in results) {
+            if (!r.pushed) {
+                return 2
+            }
+            for (Map image in r.images) {
+                Map merged = byRepository.computeIfAbsent(image.repository as String) { [name: image.name, repository: image.repository,
+                        parent: null, from: null, status: 'built', tags: [], platforms: []] }
+                (image.tags as List).each { if (!(it in merged.tags)) { merged.tags.add(it) } }
+                merged.platforms.addAll(image.platforms as List)
+            }
+        }
+        byRepository.values().each { Map m ->
+            m.index = [digest: digestOf("index ${m.platforms*.digest}"), mediaType: 'application/vnd.oci.image.index.v1+json', size: 500]
+        }
+        json(ws.resolve(env.GROCKER_RESULT), [spec: results[0].spec, pushed: true, images: new ArrayList(byRepository.values())])
+        return null
     }
 
-    void promote(Map env, Path ws) {
-        boolean ok = exitCode == 0
-        Map record = [time: '2025-06-02T09:14:03.512Z', who: 'jdoe', build: null, dryRun: false,
-                source: [ref: env.GROCKER_FROM, digest: INDEX_DIGEST, platforms: ['linux/amd64', 'linux/arm64']],
-                targets: env.GROCKER_TO.split(' ').collect { [ref: it, previousDigest: null, digest: ok ? INDEX_DIGEST : null,
-                                                            outcome: ok ? 'tagged' : 'failed', detail: null] },
+    Integer publish(Map env, Path ws, int code) {
+        Map input = read(ws.resolve(env.GROCKER_INPUT)) as Map
+        List<String> w = words(env)
+        List<Map> tags = []
+        w.eachWithIndex { String x, int i ->
+            if (x == '--tag') {
+                tags.add([image: input.images[0].repository, digest: input.images[0].index.digest, tag: w[i + 1],
+                          previousDigest: null, moved: true])
+            }
+        }
+        json(ws.resolve(env.GROCKER_RESULT), [dryRun: false, tags: tags])
+        return null
+    }
+
+    Integer promote(Map env, Path ws, int code) {
+        boolean ok = code == 0
+        boolean dryRun = words(env).contains('--dry-run')
+        String source = env.GROCKER_FROM
+        String digest = source.contains('@') ? source.substring(source.indexOf('@') + 1) : digestOf("source ${source}")
+        Map record = [time: '2025-06-02T09:14:03.512Z', who: env.GROCKER_APPROVED_BY ?: env.USER ?: 'jenkins',
+                build: env.BUILD_URL ?: null, dryRun: dryRun,
+                source: [ref: source, digest: digest, platforms: ['linux/amd64', 'linux/arm64']],
+                targets: env.GROCKER_TO.split(' ').collect { [ref: it, previousDigest: null, digest: digest,
+                        outcome: dryRun ? 'planned' : ok ? 'tagged' : 'failed', detail: null] },
                 blobs: [mounted: 9, copied: 0, skipped: 0, bytesCopied: 0],
-                outcome: ok ? 'promoted' : 'failed', error: ok ? null : 'registry refused']
-        json(ws.resolve(env.GROCKER_AUDIT), record)
+                outcome: dryRun ? 'dry-run' : ok ? 'promoted' : 'failed', error: ok ? null : 'registry refused']
+        if (!dryRun) {
+            json(ws.resolve(env.GROCKER_AUDIT), record)
+        }
         json(ws.resolve(env.GROCKER_RESULT), record)
+        return null
+    }
+
+    Integer wheelsPush(Map env, Path ws, int code) {
+        Path wheels = ws.resolve(env.GROCKER_WHEELS)
+        Map manifest = read(wheels.resolve('wheelhouse.json')) as Map
+        List<String> chosen = words(env).contains('--platform') ? platforms(env) : new ArrayList(manifest.platforms.keySet())
+        Map sent = manifest + [platforms: manifest.platforms.findAll { k, v -> k in chosen }]
+        Map files = [:]
+        sent.platforms.each { String p, Map v ->
+            v.wheels.each { Map wf -> files["${v.directory}/${wf.file}".toString()] = wheels.resolve(v.directory).resolve(wf.file).text }
+        }
+        String reference = "${env.GROCKER_REPOSITORY}@${digestOf(JsonOutput.toJson(sent))}"
+        artifacts[reference] = [manifest: sent, files: files]
+        json(ws.resolve(env.GROCKER_RESULT), [reference: reference, platforms: chosen, wheels: files.size()])
+        return null
+    }
+
+    Integer wheelsPull(Map env, Path ws, int code) {
+        Map artifact = artifacts[env.GROCKER_ARTIFACT]
+        if (artifact == null) {
+            return 4
+        }
+        Path wheels = ws.resolve(env.GROCKER_WHEELS)
+        Path file = wheels.resolve('wheelhouse.json')
+        Map merged = Files.exists(file) ? read(file) as Map : (artifact.manifest + [platforms: [:]])
+        merged.platforms.putAll(artifact.manifest.platforms as Map)
+        artifact.files.each { String rel, String text ->
+            Path f = wheels.resolve(rel)
+            Files.createDirectories(f.parent)
+            f.text = text
+        }
+        json(file, merged)
+        return null
     }
 }

@@ -1,51 +1,61 @@
 package io.jenkins.plugins.grocker.library
 
-import com.lesfurets.jenkins.unit.BasePipelineTest
-import io.jenkins.plugins.grocker.spec.ImageReference
+import com.sun.net.httpserver.HttpServer
+import hudson.AbortException
+import io.jenkins.plugins.grocker.image.ImageReference
 import io.jenkins.plugins.grocker.testing.SampleApp
 import io.jenkins.plugins.grocker.testing.TestEnvironment
-import org.junit.Before
+import org.junit.After
 import org.junit.Test
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.nio.file.StandardCopyOption
+import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.zip.ZipEntry
+import java.util.zip.ZipFile
+import java.util.zip.ZipOutputStream
 
 import static org.assertj.core.api.Assertions.assertThat
+import static org.assertj.core.api.Assertions.catchThrowable
 
 /**
- * The steps end to end: `sh` really runs (bash, with the environment withEnv/withCredentials built), the
- * steps drive the real command line (bin/grocker, target/grocker.jar from `mvn package`) against the real
- * Docker engine and a real registry. flowcoreBase builds a small base; grockerCompile compiles a pure-Python
- * source tree on one "agent"; its stash is copied to a second agent's workspace, where grockerRun builds and
- * pushes the runner; grockerPromote copies it to a release repository. The promoted tag names the digest
- * of the index grockerRun built, and no secret reached a script or the log.
+ * The steps end to end on the harness, with `sh` really running bash in the agents' workspaces, against the real
+ * command line, Docker engine and registry. The agents start fresh: HOME and PATH without grocker. The command line
+ * is released with scripts/release-cli into a Maven repository this test serves over HTTP; the first step installs
+ * it (downloaded once, then reused from the cache; two installs at once leave a good cache), a tampered jar is
+ * refused. Build 1: flowcoreBase (also with push: false, and with tag: false followed by grockerIndex),
+ * grockerCompile of a local source tree on one agent, grockerRun on another (also with push: false), then
+ * grockerPromote. Build 2, on the same workspaces, compiles and runs another version of the
+ * application. No secret reaches a script or the log.
  */
-class LibraryEndToEndIT extends BasePipelineTest {
+class LibraryEndToEndIT extends LibraryTestBase {
     static final String REGISTRY_PASSWORD = 'E2e-reg-' + Long.toHexString(System.nanoTime())
+    static final String VERSION = '0.0.0-e2e'
 
     TestEnvironment t
-    PipelineHarness h
+    HttpServer server
+    final Map<String, AtomicInteger> downloads = new ConcurrentHashMap<>()
     final StringBuilder log = new StringBuilder()
+    Path home
 
-    @Before
     @Override
-    void setUp() throws Exception {
-        baseScriptRoot = '.'
-        scriptRoots = ['.'] as String[]
-        scriptExtension = 'groovy'
-        super.setUp()
+    protected void configure(JenkinsHarness harness) {
         t = TestEnvironment.get()
-        h = new PipelineHarness(this)
-        h.install()
-        h.env.putAll(t.env([:]))
-        h.env.GROCKER_CLI = t.root.resolve('bin/grocker').toString()
-        h.env.GROCKER_CACHE_DIR = h.root.resolve('pip-cache').toString()
-        h.env.BUILD_NUMBER = '7'
-        // the test registry is open: the credential is bound all the same, to check where it goes
-        h.credentials['registry'] = ['jenkins', REGISTRY_PASSWORD]
-        h.shell = { String script, Map<String, String> env, Path dir -> bash(script, env, dir) }
-        h.test.helper.registerAllowedMethod('echo', [String]) { String line -> h.echoes.add(line); say(line) }
+        harness.globalEnv.putAll(t.env([:]))
+        home = Files.createDirectories(harness.root.resolve('home'))
+        harness.globalEnv.HOME = home.toString()
+        harness.globalEnv.PATH = '/usr/local/bin:/usr/bin:/bin'
+        harness.globalEnv.GROCKER_CACHE_DIR = harness.root.resolve('pip-cache').toString()
+        harness.credentials['registry'] = ['jenkins', REGISTRY_PASSWORD]
+        harness.shell = { String script, Map<String, String> env, Path dir -> bash(script, env, dir) }
+    }
+
+    @After
+    void stopServer() {
+        server?.stop(0)
     }
 
     private void say(String line) {
@@ -57,6 +67,7 @@ class LibraryEndToEndIT extends BasePipelineTest {
 
     private Map bash(String script, Map<String, String> env, Path dir) {
         ProcessBuilder pb = new ProcessBuilder('bash', '-c', script).directory(dir.toFile()).redirectErrorStream(true)
+        pb.environment().clear()
         pb.environment().putAll(env)
         Process p = pb.start()
         StringBuilder out = new StringBuilder()
@@ -65,54 +76,186 @@ class LibraryEndToEndIT extends BasePipelineTest {
         return [status: p.exitValue(), stdout: out.toString()]
     }
 
+    /** target/grocker.jar as a release of VERSION would be built: the same jar reporting that version. */
+    private Path releaseJar(Path dir) {
+        Path jar = dir.resolve('grocker-release.jar')
+        new ZipFile(t.root.resolve('target/grocker.jar').toFile()).withCloseable { ZipFile zip ->
+            new ZipOutputStream(Files.newOutputStream(jar)).withCloseable { ZipOutputStream out ->
+                zip.entries().each { ZipEntry e ->
+                    out.putNextEntry(new ZipEntry(e.name))
+                    if (e.name == 'io/jenkins/plugins/grocker/version.properties') {
+                        out.write("version=${VERSION}\n".getBytes('UTF-8'))
+                    } else if (!e.directory) {
+                        zip.getInputStream(e).withCloseable { out << it }
+                    }
+                    out.closeEntry()
+                }
+            }
+        }
+        return jar
+    }
+
+    /** Releases the CLI with scripts/release-cli into a Maven repository served on 127.0.0.1; returns its URL. */
+    private String serveRelease() {
+        Path dir = Files.createDirectories(h.root.resolve('release'))
+        Path repo = dir.resolve('repo')
+        Path pin = dir.resolve('pin/io/jenkins/plugins/grocker/library/cli.properties')
+        Process p = new ProcessBuilder('scripts/release-cli', '--version', VERSION, '--jar', releaseJar(dir).toString(),
+                '--repository', repo.toUri().toString(), '--pin', pin.toString()).inheritIO().start()
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue()
+        assertThat(p.exitValue()).as('scripts/release-cli').isZero()
+        String path = "io/jenkins/plugins/grocker/grocker-cli/${VERSION}/grocker-cli-${VERSION}.jar"
+        assertThat(repo.resolve(path)).exists()
+        assertThat(pin.text).contains("version=${VERSION}").contains('sha256=' + FakeGrocker.sha256File(repo.resolve(path)))
+        h.resources = dir.resolve('pin')
+        // a second repository whose jar was altered after the release
+        Path tampered = dir.resolve('tampered').resolve(path)
+        Files.createDirectories(tampered.parent)
+        Files.copy(repo.resolve(path), tampered, StandardCopyOption.REPLACE_EXISTING)
+        new RandomAccessFile(tampered.toFile(), 'rw').withCloseable { it.seek(100); it.write(0x42) }
+
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0)
+        server.createContext('/') { exchange ->
+            String p2 = exchange.requestURI.path
+            Path file = p2.startsWith('/tampered/') ? dir.resolve(p2.substring(1)) : repo.resolve(p2.substring(1))
+            if (Files.isRegularFile(file)) {
+                downloads.computeIfAbsent(p2) { new AtomicInteger() }.incrementAndGet()
+                byte[] bytes = file.bytes
+                exchange.sendResponseHeaders(200, bytes.length)
+                exchange.responseBody.withCloseable { it.write(bytes) }
+            } else {
+                exchange.sendResponseHeaders(404, -1)
+                exchange.close()
+            }
+        }
+        server.start()
+        return "http://127.0.0.1:${server.address.port}/"
+    }
+
+    private Object onAgent(String label, Closure body) {
+        return h.onAgent(label, body)
+    }
+
     @Test
-    void baseCompileOnOneAgentRunnerOnAnotherThenPromote() {
+    void freshAgentsInstallTheCliThenTwoBuildsOnTheSameWorkspaces() {
         String host = t.registry.host()
+        String repository = serveRelease()
+        h.test.helper.registerAllowedMethod('echo', [String]) { String line -> h.echoes.add(line); say(line) }
+        String jarPath = "/io/jenkins/plugins/grocker/grocker-cli/${VERSION}/grocker-cli-${VERSION}.jar"
         long start = System.currentTimeMillis()
 
-        Map base = h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
-                images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], registryCredentialsId: 'registry')
-        assertThat(base.images*.name).containsExactly('py')
-        String baseDigest = base.images[0].index.digest
-        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:1")).orElseThrow().digest()).isEqualTo(baseDigest)
+        // a tampered jar is refused, and nothing is left in the cache
+        h.build.env.GROCKER_CLI_REPOSITORY = repository + 'tampered/'
+        Throwable refused = catchThrowable { onAgent('base') { h.load('flowcoreBase').call(spec: [registry: 'x/y', images: []]) } }
+        assertThat(refused).isInstanceOf(AbortException).hasMessageStartingWith("flowcoreBase: cannot install grocker ${VERSION} from " +
+                "${repository}tampered/: the downloaded jar does not have the sha256 this library pins")
+        assertThat(home.resolve(".cache/grocker/${VERSION}/grocker-cli-${VERSION}.jar")).doesNotExist()
+        h.globalEnv.GROCKER_CLI_REPOSITORY = repository
+        h.build.env.GROCKER_CLI_REPOSITORY = repository
 
-        // the compile agent: a checkout with the application's sources
-        h.workspace = h.agent('compile')
-        SampleApp.sourceTree(SampleApp.HELPER, SampleApp.HELPER_VERSION, h.workspace.resolve('src'))
-        Map compiled = h.load('grockerCompile').call(app: "./src/${SampleApp.HELPER}-${SampleApp.HELPER_VERSION}".toString(),
-                base: "${host}/e2e/py:1".toString(), image: "${host}/e2e/helper".toString(), platforms: ['linux/amd64'],
-                entrypoint: [default: 'hello', services: [hello: ['python', '-c', 'import grocker_sample_helper; print("hello")']]],
-                tags: ['{version}'], registryCredentialsId: 'registry', archive: true)
+        // two executors of one agent installing at once: both succeed, one verified jar in the cache
+        String install = h.load('grockerCli').INSTALL
+        Map env = h.currentEnv() + [GROCKER_CLI_REPOSITORY: repository, GROCKER_CLI_VERSION: VERSION,
+                                    GROCKER_CLI_SHA256: h.resources.resolve(grockerCliPin()).text.find(/sha256=(\w+)/) { all, s -> s }]
+        List<Process> both = (1..2).collect {
+            ProcessBuilder pb = new ProcessBuilder('bash', '-c', install).redirectErrorStream(true)
+            pb.environment().clear()
+            pb.environment().putAll(env)
+            pb.start()
+        }
+        both.each { Process p -> assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue(); say(p.inputStream.text) }
+        assertThat(both*.exitValue()).containsExactly(0, 0)
+        assertThat(Files.list(home.resolve(".cache/grocker/${VERSION}")).collect { it.fileName.toString() })
+                .containsExactlyInAnyOrder("grocker-cli-${VERSION}.jar".toString(), 'grocker')
+        int afterConcurrent = downloads[jarPath].get()
+        assertThat(afterConcurrent).isBetween(1, 2)
+
+        // build 1 (the build the harness started): base, compile on one agent, runner on another, promote
+        Map base = onAgent('base') {
+            h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
+                    images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], registryCredentialsId: 'registry')
+        } as Map
+        String baseDigest = base.images[0].index.digest
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:1")).orElseThrow().digest().toString()).isEqualTo(baseDigest)
+        Map local = onAgent('base') {
+            h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
+                    images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], push: false, result: '.grocker/local.json')
+        } as Map
+        assertThat(local.pushed).isFalse()
+        assertThat(local.images[0].index).isNull()
+        // one platform's agent pushes by digest only (tag: false); grockerIndex assembles the index and moves the tag
+        Map untagged = onAgent('base') {
+            h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
+                    images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['per-platform']]]], tag: false,
+                    result: '.grocker/untagged.json', registryCredentialsId: 'registry')
+        } as Map
+        assertThat(untagged.images[0].tags).containsExactly("${host}/e2e/py:per-platform".toString())
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform"))).isEmpty()
+        Map indexed = onAgent('index') { h.load('grockerIndex').call(results: [untagged], registryCredentialsId: 'registry') } as Map
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:per-platform")).orElseThrow().digest().toString())
+                .isEqualTo(indexed.images[0].index.digest)
+        assertThat(indexed.images[0].platforms*.digest).containsExactly(base.images[0].platforms[0].digest)
+
+        Map app = [base: "${host}/e2e/py:1".toString(), image: "${host}/e2e/helper".toString(), platforms: ['linux/amd64'],
+                   entrypoint: [default: 'hello', services: [hello: ['python', '-c', 'import grocker_sample_helper; print("hello")']]],
+                   tags: ['{version}'], registryCredentialsId: 'registry', archive: true]
+        SampleApp.sourceTree(SampleApp.HELPER, SampleApp.HELPER_VERSION, h.agentWorkspace('compile').resolve('src'))
+        Map compiled = onAgent('compile') {
+            h.load('grockerCompile').call(app + [app: "./src/${SampleApp.HELPER}-${SampleApp.HELPER_VERSION}".toString()])
+        } as Map
         assertThat(compiled.manifest.requirement).isEqualTo("${SampleApp.HELPER}==${SampleApp.HELPER_VERSION}".toString())
         assertThat(h.archived.find { it.artifacts == '.grocker/wheels/**' }.files).anyMatch { it.endsWith('.whl') }
 
-        // the runner agent: an empty workspace that gets the wheels only through the stash
-        h.workspace = h.agent('runner')
-        assertThat(Files.exists(h.workspace.resolve('src'))).isFalse()
-        Map run = h.load('grockerRun').call(registryCredentialsId: 'registry', user: [name: 'app', uid: 1001])
-        assertThat(h.unstashCalls).containsExactly('grocker-wheels')
-        assertThat(Files.list(h.workspace.resolve('.grocker/wheels/linux-amd64')).count()).isGreaterThan(0L)
+        assertThat(Files.exists(h.agentWorkspace('runner').resolve('src'))).isFalse()
+        Map run = onAgent('runner') { h.load('grockerRun').call(registryCredentialsId: 'registry', user: [name: 'app', uid: 1001]) } as Map
         assertThat(run.repository).isEqualTo("${host}/e2e/helper".toString())
-        assertThat(run.digest).startsWith('sha256:')
         assertThat(run.platforms.keySet()).containsExactly('linux/amd64')
-        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:${SampleApp.HELPER_VERSION}")).orElseThrow().digest())
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:${SampleApp.HELPER_VERSION}")).orElseThrow().digest().toString())
                 .isEqualTo(run.digest)
+        Map unpushed = onAgent('runner') { h.load('grockerRun').call(push: false, user: [name: 'app', uid: 1001]) } as Map
+        assertThat(unpushed.digest).isNull()
+        assertThat(unpushed.pushed).isFalse()
 
-        Map promoted = h.load('grockerPromote').call(from: run.image, to: ["${host}/release/helper".toString()],
-                tags: ['{version}', 'stable'], version: SampleApp.HELPER_VERSION, credentialsId: 'registry')
+        Map promoted = onAgent('runner') {
+            h.load('grockerPromote').call(from: run.image, to: ["${host}/release/helper".toString()], tags: ['{version}', 'stable'],
+                    version: SampleApp.HELPER_VERSION, credentialsId: 'registry')
+        } as Map
         assertThat(promoted.outcome).isEqualTo('promoted')
         assertThat(promoted.digest).isEqualTo(run.digest)
+        assertThat(promoted.build).isEqualTo(h.build.env.BUILD_URL)
         for (String tag in [SampleApp.HELPER_VERSION, 'stable']) {
-            assertThat(t.registryClient.head(ImageReference.parse("${host}/release/helper:${tag}")).orElseThrow().digest())
+            assertThat(t.registryClient.head(ImageReference.parse("${host}/release/helper:${tag}")).orElseThrow().digest().toString())
                     .as("release tag ${tag}").isEqualTo(run.digest)
         }
-        assertThat(h.archived*.artifacts).contains('.grocker/promotion-7.json')
-        assertThat(Files.isRegularFile(h.artifacts.resolve('.grocker/promotion-7.json'))).isTrue()
+        // the CLI came from the repository once; every later step used the cache
+        assertThat(downloads[jarPath].get()).isEqualTo(afterConcurrent)
+        List<Map> grocker = h.shCalls.findAll { it.label?.startsWith('grocker ') }
+        assertThat(grocker*.env*.GROCKER_CLI).containsOnly(home.resolve(".cache/grocker/${VERSION}/grocker").toString())
+
+        // build 2 on the same workspaces: another version of the application, the wheels of build 1 still there
+        Path next = SampleApp.sourceTree(SampleApp.HELPER, SampleApp.HELPER_VERSION, h.root.resolve('next'))
+        Path v2 = h.agentWorkspace('compile').resolve("src/${SampleApp.HELPER}-1.0.1")
+        Files.move(next, v2)
+        v2.resolve('pyproject.toml').text = v2.resolve('pyproject.toml').text.replace('version = "1.0.0"', 'version = "1.0.1"')
+        assertThat(Files.list(h.agentWorkspace('runner').resolve('.grocker/wheels/linux-amd64')).count()).isGreaterThan(0L)
+        Map second = h.runBuild {
+            onAgent('compile') { h.load('grockerCompile').call(app + [app: "./src/${SampleApp.HELPER}-1.0.1".toString()]) }
+            onAgent('runner') { h.load('grockerRun').call(registryCredentialsId: 'registry', user: [name: 'app', uid: 1001]) }
+        } as Map
+        assertThat(second.requirement).isEqualTo("${SampleApp.HELPER}==1.0.1".toString())
+        assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/helper:1.0.1")).orElseThrow().digest().toString()).isEqualTo(second.digest)
+        assertThat(Files.list(h.agentWorkspace('runner').resolve('.grocker/wheels/linux-amd64')).collect { it.fileName.toString() })
+                .noneMatch { it.contains('1.0.0') && it.startsWith('grocker_sample_helper') }
 
         // the password went into the commands' environment, never into a script or the log
-        assertThat(h.shCalls.findAll { it.label?.startsWith('grocker ') }*.env*.GROCKER_REGISTRY_PASSWORD).containsOnly(REGISTRY_PASSWORD)
+        assertThat(grocker*.env*.GROCKER_REGISTRY_PASSWORD_1).contains(REGISTRY_PASSWORD)
         h.shCalls.each { assertThat(it.script as String).doesNotContain(REGISTRY_PASSWORD) }
         assertThat(log.toString()).doesNotContain(REGISTRY_PASSWORD)
-        println("LibraryEndToEndIT: base -> compile -> runner -> promote in ${(System.currentTimeMillis() - start) / 1000}s")
+        println("LibraryEndToEndIT: install -> base -> compile -> runner -> promote, and a second build in " +
+                "${(System.currentTimeMillis() - start) / 1000}s")
+    }
+
+    private static String grockerCliPin() {
+        return 'io/jenkins/plugins/grocker/library/cli.properties'
     }
 }

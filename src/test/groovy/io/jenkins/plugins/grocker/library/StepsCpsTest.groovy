@@ -1,27 +1,22 @@
 package io.jenkins.plugins.grocker.library
 
-import com.lesfurets.jenkins.unit.cps.BasePipelineTestCPS
-import org.junit.Before
 import org.junit.Test
 
 /**
  * The same runs under CPS, as Jenkins executes them: every step and grockerPipeline go through the CPS
  * interpreter with a serialization round trip, which fails on any non-serializable value they hold.
  */
-class StepsCpsTest extends BasePipelineTestCPS {
-    PipelineHarness h
+class StepsCpsTest extends LibraryTestBase {
     Scenarios s
 
-    @Before
     @Override
-    void setUp() throws Exception {
-        baseScriptRoot = '.'
-        scriptRoots = ['.'] as String[]
-        scriptExtension = 'groovy'
-        super.setUp()
-        h = new PipelineHarness(this)
-        h.install()
-        s = new Scenarios(h)
+    protected boolean cps() {
+        return true
+    }
+
+    @Override
+    protected void configure(JenkinsHarness harness) {
+        s = new Scenarios(harness)
     }
 
     @Test

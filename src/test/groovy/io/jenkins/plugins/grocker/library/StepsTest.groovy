@@ -1,28 +1,18 @@
 package io.jenkins.plugins.grocker.library
 
-import com.lesfurets.jenkins.unit.BasePipelineTest
 import hudson.AbortException
-import org.junit.Before
 import org.junit.Test
 
 import static org.assertj.core.api.Assertions.assertThat
 import static org.assertj.core.api.Assertions.catchThrowable
 
 /** The shared-library steps on JenkinsPipelineUnit: arguments, scripts, environment, stashes, results. */
-class StepsTest extends BasePipelineTest {
-    PipelineHarness h
+class StepsTest extends LibraryTestBase {
     Scenarios s
 
-    @Before
     @Override
-    void setUp() throws Exception {
-        baseScriptRoot = '.'
-        scriptRoots = ['.'] as String[]
-        scriptExtension = 'groovy'
-        super.setUp()
-        h = new PipelineHarness(this)
-        h.install()
-        s = new Scenarios(h)
+    protected void configure(JenkinsHarness harness) {
+        s = new Scenarios(harness)
     }
 
     private String failure(String step, Map args) {
@@ -46,23 +36,29 @@ class StepsTest extends BasePipelineTest {
         assertThat(failure('flowcoreBase', [spec: 'a.yaml', platforms: ['linux/amd64; rm -rf /']]))
                 .isEqualTo("flowcoreBase: 'platforms' has 'linux/amd64; rm -rf /', which is not a valid value (no blanks, quotes or shell characters)")
         assertThat(failure('flowcoreBase', [spec: 'a.yaml', plaforms: []])).startsWith("flowcoreBase: unknown argument 'plaforms' (known: ")
+        assertThat(failure('flowcoreBase', [spec: [images: []], registryCredentialsId: 'registry'])).isEqualTo(
+                "flowcoreBase: 'registryCredentialsId' needs to know its registry, which cannot be told here: " +
+                "give registryCredentials: ['registry.example.com': 'registry'] instead")
+        assertThat(failure('flowcoreBase', [spec: [images: []], registryCredentials: ['bad host': 'registry']])).isEqualTo(
+                "flowcoreBase: 'registryCredentials' has 'bad host': 'registry'; give 'host[:port]': 'credentials-id'")
     }
 
     @Test
     void aMissingCommandLineIsAClearError() {
-        h.env.remove('GROCKER_CLI')
+        h.build.env.remove('GROCKER_CLI')
         s.grocker.onPath = false
-        assertThat(failure('flowcoreBase', [spec: 'a.yaml'])).isEqualTo('flowcoreBase: the grocker command line is not on this agent: ' +
-                'put it on PATH or set GROCKER_CLI (docs/jenkins.md, "Agents")')
-        h.env.GROCKER_CLI = '/nowhere/grocker'
+        assertThat(failure('flowcoreBase', [spec: 'a.yaml'])).isEqualTo('flowcoreBase: the grocker command line is not on this ' +
+                'agent: set GROCKER_CLI_REPOSITORY (the Maven repository the library installs it from), or GROCKER_CLI, or put ' +
+                'grocker on PATH (docs/jenkins.md, "Agents")')
+        h.build.env.GROCKER_CLI = '/nowhere/grocker'
         assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b'])).isEqualTo(
                 "grockerPromote: GROCKER_CLI is '/nowhere/grocker', which is not an executable file on this agent")
     }
 
     @Test
     void grockerOnPathIsUsedWithoutGrockerCli() {
-        h.env.remove('GROCKER_CLI')
-        s.step('flowcoreBase', [spec: 'a.yaml'])
+        h.build.env.remove('GROCKER_CLI')
+        s.step('flowcoreBase', [spec: [registry: 'r:5000/x', images: []]])
         assertThat(s.command('base').env.GROCKER_CLI).isEqualTo('grocker')
     }
 
@@ -79,20 +75,27 @@ class StepsTest extends BasePipelineTest {
     }
 
     @Test
+    void stepsNeedANode() {
+        Throwable t = catchThrowable { h.load('flowcoreBase').call([spec: [registry: 'r:5000/x', images: []]]) }
+        assertThat(t).isInstanceOf(IllegalStateException).hasMessageContaining('Required context class hudson.FilePath is missing')
+    }
+
+    @Test
     void grockerCompileStashesAndArchivesTheWheelhouse() {
         s.compile()
         assertThat(h.stashCalls[0].includes.split(',') as List).contains('.grocker/wheels/linux-amd64/**', '.grocker/wheels/linux-arm64/**')
         assertThat(h.stashCalls[0].useDefaultExcludes).isEqualTo(false)
         assertThat(h.archived).hasSize(1)
         assertThat(h.archived[0]).containsEntry('artifacts', '.grocker/wheels/**').containsEntry('fingerprint', true)
-        assertThat(h.archived[0].files).contains('.grocker/wheels/linux-arm64/app-1.0.0-cp311-cp311-linux-arm64.whl',
+        assertThat(h.archived[0].files).contains('.grocker/wheels/linux-arm64/app-2.3.1-cp311-cp311-linux-arm64.whl',
                 '.grocker/wheels/wheelhouse.json')
     }
 
     @Test
     void grockerCompileComposesAGivenSpecAndUsesItsCredentialNames() {
-        h.file('apps/nav').toFile().mkdirs()
-        h.file('apps/nav/app.yaml').text = '''\
+        java.nio.file.Path ws = h.agentWorkspace('docker')
+        ws.resolve('apps/nav').toFile().mkdirs()
+        ws.resolve('apps/nav/app.yaml').text = '''\
 app: "./src"
 base: 127.0.0.1:5000/py:1
 image: 127.0.0.1:5000/apps/nav
@@ -106,9 +109,10 @@ tags: ["{version}"]
         assertThat(env).containsEntry('GROCKER_SPEC', 'apps/nav/.grocker-nav.app.json')
                 .containsEntry('NEXUS_USER', 'ci-reader').containsEntry('NEXUS_PASSWORD', Scenarios.INDEX_PASSWORD)
                 .doesNotContainKey('GROCKER_INDEX_PASSWORD').containsEntry('GROCKER_ARGS', '')
-        Map spec = new groovy.json.JsonSlurperClassic().parseText(h.file('apps/nav/.grocker-nav.app.json').text)
+        Map spec = Scenarios.json(ws.resolve('apps/nav/.grocker-nav.app.json')) as Map
         assertThat(spec.app).isEqualTo('./src')
         assertThat(spec.base).isEqualTo('127.0.0.1:5000/py:2')
+        assertThat(spec.tags).isEqualTo(['{version}'])
         assertThat(spec.index.credentials).isEqualTo([usernameEnv: 'NEXUS_USER', passwordEnv: 'NEXUS_PASSWORD'])
         assertThat(h.archived).isEmpty()
     }
@@ -123,6 +127,10 @@ tags: ["{version}"]
                 .isEqualTo("grockerCompile: 'stash' must be a name of letters, digits, '.', '_' or '-', got 'my wheels'")
         assertThat(failure('grockerCompile', [spec: '']))
                 .isEqualTo("grockerCompile: 'spec' must be the path of an application spec file")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'b', wheels: 'ftp']))
+                .isEqualTo("grockerCompile: 'wheels' must be 'stash' or 'registry', got 'ftp'")
+        assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', wheels: 'registry']))
+                .isEqualTo("grockerCompile: wheels: 'registry' needs 'wheelRepository' (or 'image', whose '-wheels' repository is used)")
     }
 
     @Test
@@ -130,13 +138,12 @@ tags: ["{version}"]
 
     @Test
     void grockerRunMergesOneStashPerPlatform() {
-        s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: 'r:5000/b:1', platforms: ['linux/amd64'], stash: 'w-amd64'])
-        h.workspace = h.agent('arm64')
-        s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: 'r:5000/b:1', platforms: ['linux/arm64'], stash: 'w-arm64'])
-        h.workspace = h.agent('runner')
-        Map result = s.step('grockerRun', [stash: ['w-amd64', 'w-arm64'], image: 'r:5000/apps/nav', platforms: ['linux/amd64', 'linux/arm64']])
+        s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: 'r:5000/b:1', platforms: ['linux/amd64'], stash: 'w-amd64'], 'amd64')
+        s.step('grockerCompile', [app: 'navigator-api[locale]==2.3.1', base: 'r:5000/b:1', platforms: ['linux/arm64'], stash: 'w-arm64'], 'arm64')
+        Map result = s.step('grockerRun', [stash: ['w-amd64', 'w-arm64'], image: 'r:5000/apps/nav',
+                platforms: ['linux/amd64', 'linux/arm64']], 'runner')
         assertThat(h.unstashCalls).containsExactly('w-amd64', 'w-arm64')
-        Map wheelhouse = new groovy.json.JsonSlurperClassic().parseText(h.file('.grocker/wheels/wheelhouse.json').text)
+        Map wheelhouse = Scenarios.json(h.agentWorkspace('runner').resolve('.grocker/wheels/wheelhouse.json')) as Map
         assertThat(wheelhouse.platforms.keySet()).containsExactlyInAnyOrder('linux/amd64', 'linux/arm64')
         assertThat(s.command('runner').env).containsEntry('GROCKER_ARGS', '--push --platform linux/amd64 --platform linux/arm64')
                 .containsEntry('GROCKER_SPEC', '.grocker-w-amd64.runner.json')
@@ -155,14 +162,14 @@ tags: ["{version}"]
     }
 
     @Test
-    void grockerPromoteAsksForApprovalAndArchivesTheAudit() { s.promote() }
+    void grockerPromoteBindsEachRegistryItsCredentialAndArchivesTheAudit() { s.promote() }
 
     @Test
     void aFailedPromotionStillArchivesItsAudit() {
         s.grocker.exitCode = 4
         Throwable t = catchThrowable { s.step('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b']) }
         assertThat(t).hasMessageStartingWith('grockerPromote: grocker promote failed with exit code 4: a registry failed')
-        assertThat(h.archived*.artifacts).containsExactly('.grocker/promotion-42.json')
+        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}.json".toString())
         assertThat(h.inputs).isEmpty()
     }
 
@@ -172,8 +179,6 @@ tags: ["{version}"]
         assertThat(failure('grockerPromote', [from: 'r:5000/a:1'])).isEqualTo("grockerPromote: 'to' is required (one or more registry/repository[:tag])")
         assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b', approve: [submiter: 'x']]))
                 .isEqualTo("grockerPromote: 'approve' has unknown key 'submiter' (known: submitter, message, ok, timeoutMinutes)")
-        assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b', approve: 'yes']))
-                .isEqualTo("grockerPromote: 'approve' must be true or a non-empty Map (submitter, message, ok, timeoutMinutes), got 'yes'")
         assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: ['r:5000/b c']]))
                 .startsWith("grockerPromote: 'to' has 'r:5000/b c', which is not a valid value")
         assertThat(h.inputs).isEmpty()

@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.docker.ContainerResult;
@@ -9,8 +10,8 @@ import io.jenkins.plugins.grocker.docker.ImageDetails;
 import io.jenkins.plugins.grocker.docker.RunRequest;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.AuthenticatedIndex;
 import io.jenkins.plugins.grocker.testing.SampleApp;
 import io.jenkins.plugins.grocker.testing.TestEnvironment;
@@ -160,7 +161,7 @@ class AppIT {
                 "--output-json", runnerJson.toString());
         assertThat(runner.code()).as(runner.err() + runner.out()).isZero();
         JsonNode image = JSON.readTree(runnerJson.toFile()).get("images").get(0);
-        String indexDigest = image.get("index").get("digest").asText();
+        Digest indexDigest = Digest.of(image.get("index").get("digest").asText());
         ImageReference repo = ImageReference.parse(t.registry.host() + "/apps/grocker-sample");
         Map<Platform, Descriptor> platforms = t.registryClient.platforms(repo.withDigest(indexDigest));
         assertThat(platforms).containsOnlyKeys(Platform.LINUX_AMD64, Platform.LINUX_ARM64);

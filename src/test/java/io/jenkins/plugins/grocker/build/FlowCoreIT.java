@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.docker.ContainerResult;
@@ -9,8 +10,8 @@ import io.jenkins.plugins.grocker.docker.RunRequest;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.MediaTypes;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.TestEnvironment;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class FlowCoreIT {
         JsonNode image = new ObjectMapper().readTree(json.toFile()).get("images").get(0);
         assertThat(image.get("name").asText()).isEqualTo("flowcore");
         assertThat(image.get("status").asText()).isEqualTo("built");
-        String indexDigest = image.get("index").get("digest").asText();
+        Digest indexDigest = Digest.of(image.get("index").get("digest").asText());
         ImageReference repository = ImageReference.parse(t.registry.host() + "/flowcore/flowcore");
 
         // One OCI index, both platforms, every tag on it.
@@ -55,7 +56,7 @@ class FlowCoreIT {
         }
         for (JsonNode p : image.get("platforms")) {
             Platform platform = Platform.parse(p.get("platform").asText());
-            assertThat(platforms.get(platform).digest()).isEqualTo(p.get("digest").asText());
+            assertThat(platforms.get(platform).digest().toString()).isEqualTo(p.get("digest").asText());
             assertThat(p.get("key").asText()).hasSize(64);
         }
 

@@ -1,12 +1,15 @@
 package io.jenkins.plugins.grocker.build;
 
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.events.BuildEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.grocker.docker.ContainerResult;
 import io.jenkins.plugins.grocker.docker.ImageDetails;
 import io.jenkins.plugins.grocker.docker.RunRequest;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.PackageIndex;
 import io.jenkins.plugins.grocker.testing.TestEnvironment;
 import java.nio.file.Files;
@@ -45,7 +48,7 @@ class LoomIT {
 
             // 1. Cold: everything is built, parents before children.
             TestEnvironment.Run cold = t.build(spec, AMD64, true);
-            assertThat(cold.result().images()).extracting(BuildResult.ImageResult::status).containsOnly("built");
+            assertThat(cold.result().images()).extracting(BuildResult.ImageResult::status).containsOnly(Status.BUILT);
             assertThat(cold.indexOf(BuildEvent.Finished.class, "python-base"))
                     .isLessThan(cold.indexOf(BuildEvent.Started.class, "kafka-python-base"))
                     .isLessThan(cold.indexOf(BuildEvent.Started.class, "probe-base"));
@@ -75,32 +78,32 @@ class LoomIT {
             assertThat(probe.output()).as(probe.output()).contains("probe-from-index");
 
             // 2. No change: nothing is built, every image is reused, tags still point at the same indexes.
-            int imagesBefore = t.engine.imagesWithLabel(BaseBuild.IMAGE_LABEL, null).size();
+            int imagesBefore = t.engine.imagesWithLabel(ImageBuild.IMAGE_LABEL, null).size();
             TestEnvironment.Run again = t.build(spec, AMD64, true);
             assertThat(again.builds()).isZero();
-            assertThat(again.result().images()).extracting(BuildResult.ImageResult::status).containsOnly("reused");
-            assertThat(t.engine.imagesWithLabel(BaseBuild.IMAGE_LABEL, null)).hasSize(imagesBefore);
+            assertThat(again.result().images()).extracting(BuildResult.ImageResult::status).containsOnly(Status.REUSED);
+            assertThat(t.engine.imagesWithLabel(ImageBuild.IMAGE_LABEL, null)).hasSize(imagesBefore);
             for (String name : List.of("python-base", "kafka-python-base", "fastapi-base", "probe-base")) {
                 assertThat(again.image(name).index().digest()).isEqualTo(cold.image(name).index().digest());
             }
             TestEnvironment.Run plan = t.plan(spec, AMD64);
-            assertThat(plan.result().images()).extracting(BuildResult.ImageResult::status).containsOnly("reuse");
+            assertThat(plan.result().images()).extracting(BuildResult.ImageResult::status).containsOnly(Status.REUSE);
 
             // 3. Change kafka-python-base: it and fastapi-base are rebuilt, the others reused.
             Files.writeString(spec, Files.readString(spec).replace("packages: [python3-kafka]",
                     "packages: [python3-kafka]\n    env: {LOOM_KAFKA_CLIENT: \"kafka-python\"}"));
             TestEnvironment.Run changedPlan = t.plan(spec, AMD64);
-            assertThat(changedPlan.image("python-base").status()).isEqualTo("reuse");
-            assertThat(changedPlan.image("kafka-python-base").status()).isEqualTo("build");
-            assertThat(changedPlan.image("fastapi-base").platforms().get(0).reason())
+            assertThat(changedPlan.image("python-base").status()).isEqualTo(Status.REUSE);
+            assertThat(changedPlan.image("kafka-python-base").status()).isEqualTo(Status.BUILD);
+            assertThat(changedPlan.image("fastapi-base").platforms().get(0).reason().text())
                     .isEqualTo("parent 'kafka-python-base' will be built");
             TestEnvironment.Run changed = t.build(spec, AMD64, true);
-            assertThat(changed.image("python-base").status()).isEqualTo("reused");
-            assertThat(changed.image("probe-base").status()).isEqualTo("reused");
-            assertThat(changed.image("kafka-python-base").status()).isEqualTo("built");
-            assertThat(changed.image("fastapi-base").status()).isEqualTo("built");
+            assertThat(changed.image("python-base").status()).isEqualTo(Status.REUSED);
+            assertThat(changed.image("probe-base").status()).isEqualTo(Status.REUSED);
+            assertThat(changed.image("kafka-python-base").status()).isEqualTo(Status.BUILT);
+            assertThat(changed.image("fastapi-base").status()).isEqualTo(Status.BUILT);
             assertThat(changed.builds()).isEqualTo(2);
-            String newFastapi = changed.image("fastapi-base").index().digest();
+            Digest newFastapi = changed.image("fastapi-base").index().digest();
             assertThat(newFastapi).isNotEqualTo(cold.image("fastapi-base").index().digest());
             assertThat(t.registryClient.head(ImageReference.parse(fastapi)).orElseThrow().digest()).isEqualTo(newFastapi);
             ContainerResult env = t.engine.run(RunRequest.builder(t.registry.host() + "/loom/fastapi-base@" + newFastapi)

@@ -2,10 +2,12 @@ package io.jenkins.plugins.grocker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.docker.ContainerResult;
 import io.jenkins.plugins.grocker.docker.RunRequest;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.TestEnvironment;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ class PublishingIT {
         TestEnvironment.Cli one = t.cli(Map.of(), "base", "--spec", first.toString());
         assertThat(one.code()).as(one.err()).isZero();
         ImageReference stable = ImageReference.parse(t.registry.host() + "/atomic/app:stable");
-        String before = t.registryClient.head(stable).orElseThrow().digest();
+        Digest before = t.registryClient.head(stable).orElseThrow().digest();
 
         // app changes and builds fine, but its sibling fails: neither tag may move.
         Path second = spec("second.yaml", head
@@ -84,7 +86,7 @@ class PublishingIT {
         TestEnvironment.Run local = t.build(file, List.of(Platform.LINUX_AMD64), false);
         assertThat(local.result().pushed()).isFalse();
         assertThat(local.result().images()).allSatisfy(i -> {
-            assertThat(i.status()).isEqualTo("built");
+            assertThat(i.status()).isEqualTo(Status.BUILT);
             assertThat(i.index()).isNull();
             assertThat(i.platforms().get(0).imageId()).startsWith("sha256:");
         });
@@ -94,8 +96,8 @@ class PublishingIT {
         assertThat(r.output()).contains("leaf");
 
         TestEnvironment.Run pushed = t.build(file, List.of(Platform.LINUX_AMD64), true);
-        assertThat(pushed.image("root").status()).isEqualTo("reused");
-        assertThat(pushed.image("root").platforms().get(0).reason()).contains("found in the local engine; pushed");
+        assertThat(pushed.image("root").status()).isEqualTo(Status.REUSED);
+        assertThat(pushed.image("root").platforms().get(0).reason().text()).contains("found in the local engine; pushed");
         assertThat(pushed.image("leaf").platforms().get(0).digest()).isNotNull();
         assertThat(t.registryClient.head(ImageReference.parse(t.registry.host() + "/local/leaf:dev")).orElseThrow().digest())
                 .isEqualTo(pushed.image("leaf").index().digest());

@@ -37,6 +37,38 @@ class GrockerCommandTest {
     }
 
     @Test
+    void everySubcommandPrintsItsHelpAndExitsZero() {
+        picocli.CommandLine top = new picocli.CommandLine(new GrockerCommand(Map.of()));
+        assertThat(top.getSubcommands()).containsKeys("base", "plan", "compile", "runner", "promote", "publish", "index",
+                "wheels");
+        java.util.List<java.util.List<String>> commands = new java.util.ArrayList<>();
+        collect(top, java.util.List.of(), commands);
+        assertThat(commands).contains(java.util.List.of("wheels", "push"), java.util.List.of("wheels", "pull"));
+        for (java.util.List<String> command : commands) {
+            for (String flag : new String[] {"--help", "-h"}) {
+                java.util.List<String> args = new java.util.ArrayList<>(command);
+                args.add(flag);
+                Run help = run(Map.of(), args.toArray(String[]::new));
+                String name = String.join(" ", command);
+                assertThat(help.code()).as("grocker %s %s: %s", name, flag, help.err()).isZero();
+                assertThat(help.out()).as("grocker %s %s", name, flag).startsWith("Usage: grocker " + name);
+                assertThat(help.err()).isEmpty();
+            }
+        }
+    }
+
+    private static void collect(picocli.CommandLine command, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                java.util.List<String> here = new java.util.ArrayList<>(path);
+                here.add(name);
+                out.add(here);
+                collect(sub, here, out);
+            }
+        });
+    }
+
+    @Test
     void badSpecIsOneLineAndExitCodeTwo() throws Exception {
         Path spec = dir.resolve("bad.yaml");
         Files.writeString(spec, "registry: r:5000\nimages:\n  - name: a\n    from: debian\n    user: {name: troc, uid: abc}\n");

@@ -1,12 +1,13 @@
 package io.jenkins.plugins.grocker.docker;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.jenkins.plugins.grocker.EngineException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -268,7 +269,7 @@ class DockerEngineIT {
             }
 
             // pull by digest brings the same image back
-            ImageReference byDigest = target.withDigest(digest);
+            ImageReference byDigest = target.withDigest(Digest.of(digest));
             engine.removeImage(target.toString(), false);
             engine.pull(byDigest, Platform.LINUX_ARM64, null, line -> {});
             assertThat(engine.inspect(byDigest.toString())).map(ImageDetails::id).contains(base);

@@ -3,7 +3,7 @@ package io.jenkins.plugins.grocker.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.jenkins.plugins.grocker.dockerfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.SpecLoader;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

@@ -2,14 +2,15 @@ package io.jenkins.plugins.grocker.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.build.BuildListener;
+import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.registry.RetryPolicy;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import io.jenkins.plugins.grocker.testing.RegistryProxy;
 import io.jenkins.plugins.grocker.testing.TestImages;
@@ -54,7 +55,7 @@ class PromoteFaultsIT {
                 String targetHost = cross ? proxyB.host() : proxyA.host();
                 LocalRegistry targetRegistry = cross ? b : a;
                 ImageReference repo = ImageReference.parse(targetRegistry.host() + "/t" + trial + "/app");
-                String old = TestImages.pushIndex(direct, repo.withTag("stable"), 1000 + trial, 1, 1024).digest();
+                Digest old = TestImages.pushIndex(direct, repo.withTag("stable"), 1000 + trial, 1, 1024).digest();
                 List<ImageReference> targets = List.of(ImageReference.parse(targetHost + "/t" + trial + "/app:latest"),
                         ImageReference.parse(targetHost + "/t" + trial + "/app:stable"));
                 PromotionRequest request = new PromotionRequest(ImageReference.parse(proxyA.host() + "/src/app:1.0"), targets,
@@ -86,7 +87,7 @@ class PromoteFaultsIT {
                         .readTree(dir.resolve("audit-" + trial + ".json").toFile());
                 assertThat(audit.path("outcome").asText()).isEqualTo(ok ? "promoted" : "failed");
                 if (!audit.path("source").path("digest").isNull()) {
-                    assertThat(audit.path("targets").get(1).path("previousDigest").asText()).isEqualTo(old);
+                    assertThat(audit.path("targets").get(1).path("previousDigest").asText()).isEqualTo(old.toString());
                 }
                 if (ok) {
                     completed++;

@@ -2,13 +2,14 @@ package io.jenkins.plugins.grocker.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.cli.GrockerCommand;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import io.jenkins.plugins.grocker.testing.RegistryProxy;
 import io.jenkins.plugins.grocker.testing.TestImages;
@@ -79,7 +80,7 @@ class PromoteIT {
         return ImageReference.parse(text);
     }
 
-    private static String digestOf(String ref) throws Exception {
+    private static Digest digestOf(String ref) throws Exception {
         return client.head(ref(ref)).map(Descriptor::digest).orElse(null);
     }
 
@@ -91,7 +92,7 @@ class PromoteIT {
             assertThat(client.getManifest(r.withDigest(child.digest())).bytes()).isEqualTo(child.bytes());
         }
         for (Descriptor blob : image.blobs()) {
-            assertThat(client.blobSize(r, blob.digest())).as(blob.digest()).contains(blob.size());
+            assertThat(client.blobSize(r, blob.digest())).as(blob.digest().toString()).contains(blob.size());
         }
     }
 
@@ -133,7 +134,7 @@ class PromoteIT {
         assertThat(record.path("who").asText()).isEqualTo("release-manager");
         assertThat(record.path("build").asText()).isEqualTo("https://ci.example.com/job/rel/7/");
         assertThat(record.path("time").asText()).endsWith("Z");
-        assertThat(record.path("source").path("digest").asText()).isEqualTo(image.digest());
+        assertThat(record.path("source").path("digest").asText()).isEqualTo(image.digest().toString());
         assertThat(record.path("source").path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
         assertThat(record.path("source").path("platforms").toString()).isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
         assertThat(record.path("targets").get(0).path("previousDigest").isNull()).isTrue();
@@ -160,7 +161,7 @@ class PromoteIT {
         Run again = grocker("promote", registry.host() + "/team/big:2.0", other.host() + "/prod/big:2.0", "--audit", audit.toString());
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("copied 0 (0 B), skipped " + image.blobs().size()).contains("already at");
-        assertThat(json(audit).path("targets").get(0).path("previousDigest").asText()).isEqualTo(image.digest());
+        assertThat(json(audit).path("targets").get(0).path("previousDigest").asText()).isEqualTo(image.digest().toString());
     }
 
     @Test
@@ -179,13 +180,13 @@ class PromoteIT {
         assertThat(digestOf(registry.host() + "/rel/guarded:1.2.3")).isEqualTo(first.digest());
         JsonNode refused = json(audit);
         assertThat(refused.path("outcome").asText()).isEqualTo("refused");
-        assertThat(refused.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest());
+        assertThat(refused.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest().toString());
         assertThat(refused.path("targets").get(0).path("outcome").asText()).isEqualTo("refused");
 
         Run moved = grocker("promote", registry.host() + "/team/guarded:b", registry.host() + "/rel/guarded:stable",
                 registry.host() + "/rel/guarded:fresh", "--audit", audit.toString());
         assertThat(moved.code()).isEqualTo(2);
-        assertThat(moved.err()).contains("already points to " + first.digest().substring(0, 19)).contains("use --force");
+        assertThat(moved.err()).contains("already points to " + "sha256:" + first.digest().shortForm()).contains("use --force");
         assertThat(digestOf(registry.host() + "/rel/guarded:stable")).isEqualTo(first.digest());
         assertThat(digestOf(registry.host() + "/rel/guarded:fresh")).as("no tag moves when one is refused").isNull();
 
@@ -198,10 +199,10 @@ class PromoteIT {
                 "--force", "--audit", audit.toString());
         assertThat(forced.code()).as(forced.err()).isZero();
         assertThat(digestOf(registry.host() + "/rel/guarded:1.2.3")).isEqualTo(second.digest());
-        assertThat(forced.out()).contains("tagged " + registry.host() + "/rel/guarded:1.2.3 (was " + first.digest().substring(0, 19) + ")");
+        assertThat(forced.out()).contains("tagged " + registry.host() + "/rel/guarded:1.2.3 (was " + "sha256:" + first.digest().shortForm() + ")");
         JsonNode record = json(audit);
-        assertThat(record.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest());
-        assertThat(record.path("targets").get(0).path("digest").asText()).isEqualTo(second.digest());
+        assertThat(record.path("targets").get(0).path("previousDigest").asText()).isEqualTo(first.digest().toString());
+        assertThat(record.path("targets").get(0).path("digest").asText()).isEqualTo(second.digest().toString());
     }
 
     @Test
@@ -228,7 +229,7 @@ class PromoteIT {
         assertThat(audit).doesNotExist();
         JsonNode plan = json(dir.resolve("plan.json"));
         assertThat(plan.path("outcome").asText()).isEqualTo("dry-run");
-        assertThat(plan.path("targets").get(0).path("previousDigest").asText()).isEqualTo(older.digest());
+        assertThat(plan.path("targets").get(0).path("previousDigest").asText()).isEqualTo(older.digest().toString());
         assertThat(plan.path("blobs").path("mounted").asLong()).isEqualTo(image.blobs().size());
     }
 
@@ -308,7 +309,7 @@ class PromoteIT {
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(202);
         Run broken = grocker("publish", "--result", result.toString(), "--tag", "candidate");
         assertThat(broken.code()).isEqualTo(2);
-        assertThat(broken.err().strip()).contains(b.children().get(1).digest()).contains("(linux/arm64), which is not in the registry")
+        assertThat(broken.err().strip()).contains(b.children().get(1).digest().toString()).contains("(linux/arm64), which is not in the registry")
                 .doesNotContain("\n");
         assertThat(digestOf(registry.host() + "/built/a:candidate")).isNull();
 

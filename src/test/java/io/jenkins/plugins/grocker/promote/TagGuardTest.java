@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.promote;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TagGuardTest {
-    private static final String OLD = "sha256:" + "a".repeat(64);
-    private static final String NEW = "sha256:" + "b".repeat(64);
+    private static final Digest OLD = Digest.of("sha256:" + "a".repeat(64));
+    private static final Digest NEW = Digest.of("sha256:" + "b".repeat(64));
 
     @Test
     void defaultProtectsVTagsAndSemver() throws Exception {

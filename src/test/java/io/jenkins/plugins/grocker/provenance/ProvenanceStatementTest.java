@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProvenanceStatementTest {
-    private static final String INDEX = "sha256:" + "1".repeat(64);
-    private static final String AMD64 = "sha256:" + "2".repeat(64);
-    private static final String ARM64 = "sha256:" + "3".repeat(64);
-    private static final String SPEC = "sha256:" + "4".repeat(64);
-    private static final String BASE_AMD64 = "sha256:" + "5".repeat(64);
-    private static final String BASE_ARM64 = "sha256:" + "6".repeat(64);
+    private static final Digest INDEX = Digest.of("sha256:" + "1".repeat(64));
+    private static final Digest AMD64 = Digest.of("sha256:" + "2".repeat(64));
+    private static final Digest ARM64 = Digest.of("sha256:" + "3".repeat(64));
+    private static final Digest SPEC = Digest.of("sha256:" + "4".repeat(64));
+    private static final Digest BASE_AMD64 = Digest.of("sha256:" + "5".repeat(64));
+    private static final Digest BASE_ARM64 = Digest.of("sha256:" + "6".repeat(64));
     private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
@@ -115,7 +116,7 @@ class ProvenanceStatementTest {
 
     @Test
     void refusesValuesThatWouldMakeAFalseRecord() {
-        assertThatThrownBy(() -> flowcore().subject("x", "sha256:abc").build()).hasMessage("subject x: 'sha256:abc' is not a sha256 digest");
+        assertThatThrownBy(() -> flowcore().subject("x", null).build()).hasMessage("subject x: a digest is required");
         assertThatThrownBy(() -> flowcore().source(null, "main").build()).hasMessage("'main' is not a full git commit id");
         assertThatThrownBy(() -> flowcore().run(null, T0, T0.minusSeconds(1)).build())
                 .hasMessage("the run needs a start and an end, in that order");

@@ -2,21 +2,21 @@ package io.jenkins.plugins.grocker.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.registry.Descriptor;
+import io.jenkins.plugins.grocker.registry.ImageIndex;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.MediaTypes;
 import io.jenkins.plugins.grocker.registry.Referrers;
 import io.jenkins.plugins.grocker.registry.RegistryAdmin;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,10 +37,10 @@ class PurgeIT {
         Manifest a1 = push(client, repo, "gk-a01", "amd64", 1);
         Manifest b40 = push(client, repo, "gk-b40", "arm64", 40);
         Manifest b1 = push(client, repo, "gk-b01", "arm64", 1);
-        Manifest release = RegistryClient.imageIndex(List.of(Map.entry(Platform.LINUX_AMD64, a40.descriptor()),
+        Manifest release = ImageIndex.create(List.of(Map.entry(Platform.LINUX_AMD64, a40.descriptor()),
                 Map.entry(Platform.LINUX_ARM64, b40.descriptor())), Map.of());
         client.putManifest(repo, "v1.0.0", release);
-        Manifest latest = RegistryClient.imageIndex(List.of(Map.entry(Platform.LINUX_AMD64, a1.descriptor()),
+        Manifest latest = ImageIndex.create(List.of(Map.entry(Platform.LINUX_AMD64, a1.descriptor()),
                 Map.entry(Platform.LINUX_ARM64, b1.descriptor())), Map.of());
         client.putManifest(repo, "latest", latest);
         Referrers.Attached sbom = new Referrers(client).attach(repo, a30.descriptor(), new Referrers.Artifact(
@@ -56,7 +56,7 @@ class PurgeIT {
             RepositoryScanner scanner = new RepositoryScanner(client);
 
             RepositoryState state = scanner.scan(f.repo());
-            assertThat(state.node(f.amd64Day30().digest()).platform()).isEqualTo("linux/amd64");
+            assertThat(state.node(f.amd64Day30().digest()).platform()).isEqualTo(Platform.LINUX_AMD64);
             assertThat(state.node(f.amd64Day30().digest()).created()).isEqualTo(NOW.minus(Duration.ofDays(30)));
             PurgePlan plan = PurgeSelection.select(state, PurgePolicy.of(null, null, 1, null), NOW);
 
@@ -69,8 +69,8 @@ class PurgeIT {
             assertThat(result.deleted()).isEqualTo(4);
             assertThat(new RegistryAdmin(client).listTags(f.repo()))
                     .containsExactlyInAnyOrder("gk-a01", "gk-a40", "gk-b01", "gk-b40", "latest", "v1.0.0");
-            for (String gone : plan.digests()) {
-                assertThat(client.head(f.repo().withDigest(gone))).as(gone).isEmpty();
+            for (Digest gone : plan.digests()) {
+                assertThat(client.head(f.repo().withDigest(gone))).as(gone.toString()).isEmpty();
             }
             // the release still resolves, every platform
             assertThat(client.platforms(f.repo().withTag("v1.0.0")).values())
@@ -135,7 +135,7 @@ class PurgeIT {
     }
 
     private static Descriptor upload(RegistryClient client, ImageReference repo, String mediaType, byte[] content) throws Exception {
-        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        Digest digest = Digest.sha256(content);
         client.uploadBlob(repo, digest, content.length, new ByteArrayInputStream(content));
         return new Descriptor(mediaType, digest, content.length);
     }

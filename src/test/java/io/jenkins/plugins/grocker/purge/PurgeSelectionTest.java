@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,12 +23,12 @@ class PurgeSelectionTest {
 
     /** A small repository builder: tags and manifests by readable names, digests derived from the names. */
     private static final class Repo {
-        final Map<String, String> tags = new LinkedHashMap<>();
-        final Map<String, RepositoryState.Node> manifests = new HashMap<>();
+        final Map<String, Digest> tags = new LinkedHashMap<>();
+        final Map<Digest, RepositoryState.Node> manifests = new HashMap<>();
 
         /** An image manifest made {@code daysAgo} days ago (null: unknown), tagged with {@code tags}. */
         Repo image(String name, String platform, Integer daysAgo, String... tags) {
-            manifests.put(d(name), new RepositoryState.Node(d(name), List.of(), platform,
+            manifests.put(d(name), new RepositoryState.Node(d(name), List.of(), platform == null ? null : Platform.of("linux", platform.substring(6), null),
                     daysAgo == null ? null : NOW.minus(Duration.ofDays(daysAgo))));
             for (String tag : tags) {
                 this.tags.put(tag, d(name));
@@ -46,9 +48,9 @@ class PurgeSelectionTest {
         /** An artifact (an SBOM) about {@code subject}, and the referrers tag's index that lists it. */
         Repo attach(String artifact, String subject) {
             manifests.put(d(artifact), new RepositoryState.Node(d(artifact), List.of(), null, null));
-            String tag = "sha256-" + d(subject).substring(7);
+            String tag = "sha256-" + d(subject).hex();
             String holder = "referrers-of-" + subject;
-            List<String> listed = new ArrayList<>();
+            List<Digest> listed = new ArrayList<>();
             RepositoryState.Node old = manifests.get(d(holder));
             if (old != null) {
                 listed.addAll(old.references());
@@ -74,17 +76,17 @@ class PurgeSelectionTest {
     }
 
     /** A digest made from a readable name. */
-    static String d(String name) {
+    static Digest d(String name) {
         String hex = String.format("%064x", new java.math.BigInteger(1, name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        return "sha256:" + hex.substring(hex.length() - 64);
+        return Digest.ofSha256Hex(hex.substring(hex.length() - 64));
     }
 
     private static List<String> names(PurgePlan plan, Repo repo) {
-        Map<String, String> byDigest = new HashMap<>();
+        Map<Digest, String> byDigest = new HashMap<>();
         for (String name : nameSet(repo)) {
             byDigest.put(d(name), name);
         }
-        return plan.digests().stream().map(digest -> byDigest.getOrDefault(digest, digest)).toList();
+        return plan.digests().stream().map(digest -> byDigest.getOrDefault(digest, digest.toString())).toList();
     }
 
     private static Set<String> nameSet(Repo repo) {
@@ -184,15 +186,15 @@ class PurgeSelectionTest {
     void deletesTheAttachmentsOfADeletedImageBeforeTheImage() throws Exception {
         Repo repo = new Repo().image("a1", "linux/amd64", 40, "gk-a1").image("a2", "linux/amd64", 1, "gk-a2")
                 .attach("sbom1", "a1").attach("prov1", "a1").attach("sbom2", "a2")
-                .image("sig1", null, null).tag("sha256-" + d("a1").substring(7) + ".sig", "sig1");
+                .image("sig1", null, null).tag("sha256-" + d("a1").hex() + ".sig", "sig1");
 
         PurgePlan plan = repo.plan(1, null);
 
         assertThat(names(plan, repo)).containsExactly("sbom1", "prov1", "referrers-of-a1", "sig1", "a1");
-        assertThat(plan.deletions().get(2).tags()).containsExactly("sha256-" + d("a1").substring(7));
+        assertThat(plan.deletions().get(2).tags()).containsExactly("sha256-" + d("a1").hex());
         assertThat(plan.deletions().get(2).attachmentOf()).isEqualTo(d("a1"));
-        assertThat(plan.deletions().get(0).reason()).isEqualTo("artifact attached to " + d("a1").substring(0, 19) + ", which goes");
-        assertThat(reason(plan, "sha256-" + d("a2").substring(7))).isEqualTo("attached to " + d("a2").substring(0, 19) + ", which is kept");
+        assertThat(plan.deletions().get(0).reason()).isEqualTo("artifact attached to " + "sha256:" + d("a1").shortForm() + ", which goes");
+        assertThat(reason(plan, "sha256-" + d("a2").hex())).isEqualTo("attached to " + "sha256:" + d("a2").shortForm() + ", which is kept");
     }
 
     @Test
@@ -212,13 +214,13 @@ class PurgeSelectionTest {
         PurgePlan plan = repo.plan(0, null);
 
         assertThat(names(plan, repo)).containsExactly("a1");
-        assertThat(reason(plan, "sha256-" + d("x1").substring(7))).endsWith("which no tag of this repository names (left alone)");
+        assertThat(reason(plan, "sha256-" + d("x1").hex())).endsWith("which no tag of this repository names (left alone)");
     }
 
     @Test
     void aDigestWithAKeptCacheTagKeepsItsOtherCacheTags() throws Exception {
         Repo repo = new Repo().image("a1", "linux/amd64", 40, "gk-a1", "gk-a1b").image("a2", "linux/amd64", 10, "gk-a2");
-        repo.manifests.put(d("a1"), new RepositoryState.Node(d("a1"), List.of(), "linux/amd64", NOW.minus(Duration.ofDays(5))));
+        repo.manifests.put(d("a1"), new RepositoryState.Node(d("a1"), List.of(), Platform.LINUX_AMD64, NOW.minus(Duration.ofDays(5))));
 
         PurgePlan plan = repo.plan(1, null);
 
@@ -292,13 +294,13 @@ class PurgeSelectionTest {
 
             PurgePlan plan = repo.plan(keepLast, age);
 
-            Set<String> deleted = new HashSet<>(plan.digests());
+            Set<Digest> deleted = new HashSet<>(plan.digests());
             deletions += deleted.size();
             reachedKept += (int) plan.kept().stream().filter(k -> k.reason().startsWith("reached from")).count();
             attachmentsDeleted += (int) plan.deletions().stream().filter(x -> x.attachmentOf() != null).count();
             assertThat(deleted).hasSameSizeAs(plan.digests()); // each digest once
             for (PurgePlan.Kept kept : plan.kept()) {
-                for (String reached : closure(repo, kept.digest())) {
+                for (Digest reached : closure(repo, kept.digest())) {
                     assertThat(deleted).as("round %d: %s reached from kept tag %s", round, reached, kept.tag()).doesNotContain(reached);
                 }
             }
@@ -316,11 +318,11 @@ class PurgeSelectionTest {
         assertThat(attachmentsDeleted).isGreaterThan(100);
     }
 
-    private static Set<String> closure(Repo repo, String digest) {
-        Set<String> seen = new HashSet<>();
-        List<String> todo = new ArrayList<>(List.of(digest));
+    private static Set<Digest> closure(Repo repo, Digest digest) {
+        Set<Digest> seen = new HashSet<>();
+        List<Digest> todo = new ArrayList<>(List.of(digest));
         while (!todo.isEmpty()) {
-            String next = todo.remove(todo.size() - 1);
+            Digest next = todo.remove(todo.size() - 1);
             if (seen.add(next)) {
                 todo.addAll(repo.state().node(next).references());
             }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -55,7 +56,7 @@ class ReferrersIT {
             // the artifact manifest kept its bytes and its subject; its layer is the SBOM
             Manifest stored = client.getManifest(repo.withDigest(a.manifest().digest()));
             assertThat(stored).isEqualTo(a.manifest());
-            ManifestParts parts = ManifestParts.of(stored, "sbom");
+            ImageManifest parts = ImageManifest.read(stored, "sbom");
             assertThat(parts.subject()).isEqualTo(image.descriptor());
             assertThat(parts.artifactType()).isEqualTo(CYCLONEDX);
             assertThat(client.getBlob(repo, parts.layers().get(0).digest())).isEqualTo(sbom);
@@ -118,8 +119,8 @@ class ReferrersIT {
         byte[] layer = ("layer of " + tag + " for " + architecture).getBytes(StandardCharsets.UTF_8);
         byte[] config = ("{\"architecture\":\"" + architecture + "\",\"os\":\"linux\",\"created\":\"2026-11-01T00:00:00Z\","
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-        String layerDigest = FakeRegistry.sha256(layer);
-        String configDigest = FakeRegistry.sha256(config);
+        Digest layerDigest = Digest.sha256(layer);
+        Digest configDigest = Digest.sha256(config);
         client.uploadBlob(repo, layerDigest, layer.length, new ByteArrayInputStream(layer));
         client.uploadBlob(repo, configDigest, config.length, new ByteArrayInputStream(config));
         String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.testing.FakeRegistry;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ class ReferrersTest {
     @BeforeEach
     void start() throws Exception {
         registry = new FakeRegistry();
+        registry.deleteEnabled = true;
         client = new RegistryClient(Credentials.none(), Set.of(), RegistryClient.newHttpClient());
         repo = ImageReference.parse(registry.host() + "/team/app");
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
@@ -35,7 +38,7 @@ class ReferrersTest {
         String configDigest = registry.putBlob(config);
         String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
                 + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},\"layers\":[]}";
-        String digest = registry.putManifest("team/app", "1.0", MediaTypes.OCI_MANIFEST, json);
+        Digest digest = Digest.of(registry.putManifest("team/app", "1.0", MediaTypes.OCI_MANIFEST, json));
         subject = new Descriptor(MediaTypes.OCI_MANIFEST, digest, json.getBytes(StandardCharsets.UTF_8).length);
     }
 
@@ -51,7 +54,7 @@ class ReferrersTest {
 
     @Test
     void theEmptyConfigDigestIsTheDigestOfTheEmptyObject() {
-        assertThat(Referrers.EMPTY_DIGEST).isEqualTo(FakeRegistry.sha256("{}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(Referrers.EMPTY_DIGEST).isEqualTo(FakeRegistry.digest("{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -66,7 +69,7 @@ class ReferrersTest {
         assertThat(json.path("config").path("size").asInt()).isEqualTo(2);
         assertThat(json.path("layers")).hasSize(1);
         assertThat(json.path("layers").get(0).path("digest").asText()).isEqualTo(FakeRegistry.sha256(artifact.content()));
-        assertThat(json.path("subject").path("digest").asText()).isEqualTo(subject.digest());
+        assertThat(json.path("subject").path("digest").asText()).isEqualTo(subject.digest().toString());
         assertThat(json.path("annotations").path("org.opencontainers.image.created").asText()).isEqualTo("2026-11-28T00:00:00Z");
         assertThat(Referrers.artifactManifest(subject, artifact)).isEqualTo(manifest); // same bytes every time
     }
@@ -82,7 +85,7 @@ class ReferrersTest {
 
         assertThat(sbom.source()).isEqualTo(Referrers.Source.REFERRERS_TAG);
         assertThat(provenance.source()).isEqualTo(Referrers.Source.REFERRERS_TAG);
-        String tag = "sha256-" + subject.digest().substring("sha256:".length());
+        String tag = "sha256-" + subject.digest().hex();
         assertThat(Referrers.referrersTag(subject.digest())).isEqualTo(tag);
         Manifest index = client.getManifest(repo.withTag(tag));
         assertThat(index.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
@@ -97,7 +100,7 @@ class ReferrersTest {
 
         // the artifact and its layer are in the repository, digest for digest
         assertThat(client.getManifest(repo.withDigest(sbom.manifest().digest()))).isEqualTo(sbom.manifest());
-        String layer = ManifestParts.of(sbom.manifest(), "sbom").layers().get(0).digest();
+        Digest layer = ImageManifest.read(sbom.manifest(), "sbom").layers().get(0).digest();
         assertThat(new String(client.getBlob(repo, layer), StandardCharsets.UTF_8)).isEqualTo("{\"bomFormat\":\"CycloneDX\"}");
     }
 
@@ -139,9 +142,9 @@ class ReferrersTest {
 
     @Test
     void findsCosignSignaturesAndAttestationsUnderTheirTags() throws Exception {
-        String hex = subject.digest().substring("sha256:".length());
-        String sig = registry.putManifest("team/app", "sha256-" + hex + ".sig", MediaTypes.OCI_MANIFEST, "{\"schemaVersion\":2,\"sig\":1}");
-        String att = registry.putManifest("team/app", "sha256-" + hex + ".att", MediaTypes.OCI_MANIFEST, "{\"schemaVersion\":2,\"att\":1}");
+        String hex = subject.digest().hex();
+        Digest sig = Digest.of(registry.putManifest("team/app", "sha256-" + hex + ".sig", MediaTypes.OCI_MANIFEST, "{\"schemaVersion\":2,\"sig\":1}"));
+        Digest att = Digest.of(registry.putManifest("team/app", "sha256-" + hex + ".att", MediaTypes.OCI_MANIFEST, "{\"schemaVersion\":2,\"att\":1}"));
 
         List<Referrers.TagAttachment> found = new Referrers(client).tagAttachments(repo, subject.digest());
 

@@ -1,11 +1,12 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,11 +40,11 @@ class RegistryClientIT {
 
             Manifest amd64 = pushImage(client, repo, "linux", "amd64", null, null);
             Manifest arm64 = pushImage(client, repo, "linux", "arm64", null, null);
-            Manifest index = RegistryClient.imageIndex(
+            Manifest index = ImageIndex.create(
                     List.of(Map.entry(Platform.LINUX_AMD64, amd64.descriptor()), Map.entry(Platform.LINUX_ARM64, arm64.descriptor())),
                     Map.of("org.opencontainers.image.version", "1.0"));
 
-            assertThat(client.putManifest(repo, index.digest(), index)).isEqualTo(index.digest());
+            assertThat(client.putManifest(repo, index)).isEqualTo(index.digest());
             assertThat(client.putManifest(repo, "1.0", index)).isEqualTo(index.digest());
 
             Manifest byTag = client.getManifest(repo.withTag("1.0"));
@@ -105,7 +106,7 @@ class RegistryClientIT {
                 + "\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_LAYER_GZIP + "\",\"digest\":\"" + sha256(layer) + "\",\"size\":" + layer.length + "}]}";
         Manifest manifest = Manifest.of(MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8));
         assertThat(client.putManifest(repo, os + "-" + architecture, manifest)).isEqualTo(manifest.digest());
-        assertThat(client.getBlob(repo, sha256(configBytes))).isEqualTo(configBytes);
+        assertThat(client.getBlob(repo, Digest.of(sha256(configBytes)))).isEqualTo(configBytes);
         return manifest;
     }
 

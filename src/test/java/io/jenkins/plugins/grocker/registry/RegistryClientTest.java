@@ -1,13 +1,15 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.testing.FakeRegistry;
+import io.jenkins.plugins.grocker.image.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -56,10 +58,10 @@ class RegistryClientTest {
     }
 
     /** An image manifest with a config in the fake registry; returns its digest. */
-    private String singleImage(String repository, String tag, String config) {
+    private Digest singleImage(String repository, String tag, String config) {
         byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
         String configDigest = registry.putBlob(configBytes);
-        return registry.putManifest(repository, tag, MediaTypes.OCI_MANIFEST, imageManifest(configDigest, configBytes.length));
+        return Digest.of(registry.putManifest(repository, tag, MediaTypes.OCI_MANIFEST, imageManifest(configDigest, configBytes.length)));
     }
 
     private static String imageManifest(String configDigest, int configSize) {
@@ -75,7 +77,7 @@ class RegistryClientTest {
 
     @Test
     void getsAManifestWithItsMediaTypeAndDigest() throws Exception {
-        String digest = singleImage("app", "1.0", CONFIG_AMD64);
+        Digest digest = singleImage("app", "1.0", CONFIG_AMD64);
 
         Manifest manifest = anonymous().getManifest(ref("app:1.0"));
 
@@ -87,7 +89,7 @@ class RegistryClientTest {
 
     @Test
     void headGivesTheDescriptorOrEmpty() throws Exception {
-        String digest = singleImage("app", "1.0", CONFIG_AMD64);
+        Digest digest = singleImage("app", "1.0", CONFIG_AMD64);
         Manifest manifest = anonymous().getManifest(ref("app:1.0"));
 
         assertThat(anonymous().head(ref("app:1.0"))).contains(new Descriptor(MediaTypes.OCI_MANIFEST, digest, manifest.size()));
@@ -105,7 +107,7 @@ class RegistryClientTest {
     @Test
     void basicAuthWithTheRightCredentials() throws Exception {
         registry.auth = FakeRegistry.Auth.BASIC;
-        String digest = singleImage("app", "1.0", CONFIG_AMD64);
+        Digest digest = singleImage("app", "1.0", CONFIG_AMD64);
         RegistryClient client = withCredentials(FakeRegistry.PASSWORD);
 
         client.ping(registry.host());
@@ -145,7 +147,7 @@ class RegistryClientTest {
     @Test
     void bearerTokenIsFetchedOnceAndReused() throws Exception {
         registry.auth = FakeRegistry.Auth.BEARER;
-        String digest = singleImage("team/app", "1.0", CONFIG_AMD64);
+        Digest digest = singleImage("team/app", "1.0", CONFIG_AMD64);
         RegistryClient client = withCredentials(FakeRegistry.PASSWORD);
 
         assertThat(client.getManifest(ref("team/app:1.0")).digest()).isEqualTo(digest);
@@ -180,10 +182,11 @@ class RegistryClientTest {
     @Test
     void pushAsksForAPushScope() throws Exception {
         registry.auth = FakeRegistry.Auth.BEARER;
+        registry.putBlob(new byte[0]);
         Manifest manifest = Manifest.of(MediaTypes.OCI_MANIFEST, imageManifest(FakeRegistry.sha256(new byte[0]), 0)
                 .getBytes(StandardCharsets.UTF_8));
 
-        String digest = withCredentials(FakeRegistry.PASSWORD).putManifest(ref("app"), "1.0", manifest);
+        Digest digest = withCredentials(FakeRegistry.PASSWORD).putManifest(ref("app"), "1.0", manifest);
 
         assertThat(digest).isEqualTo(manifest.digest());
         assertThat(registry.tokenQueries).containsExactly("service=fake-registry&scope=repository%3Aapp%3Apull%2Cpush");
@@ -228,7 +231,7 @@ class RegistryClientTest {
     @Test
     void otherErrorsGiveStatusAndTheRegistryErrorOnOneLine() throws Exception {
         registry.override("/v2/app/manifests/1.0", exchange -> FakeRegistry.error(exchange, 400, "MANIFEST_INVALID", "manifest invalid\\nsecond line"));
-        Manifest manifest = RegistryClient.imageIndex(List.of(), Map.of());
+        Manifest manifest = ImageIndex.create(List.of(), Map.of());
 
         RegistryException e = catchThrowableOfType(RegistryException.class, () -> anonymous().putManifest(ref("app"), "1.0", manifest));
 
@@ -269,7 +272,7 @@ class RegistryClientTest {
             FakeRegistry.send(exchange, 201, null, new byte[0]);
         });
 
-        assertThatThrownBy(() -> anonymous().putManifest(ref("app"), "1.0", RegistryClient.imageIndex(List.of(), Map.of())))
+        assertThatThrownBy(() -> anonymous().putManifest(ref("app"), "1.0", ImageIndex.create(List.of(), Map.of())))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("stored app:1.0 under digest");
     }
@@ -278,7 +281,7 @@ class RegistryClientTest {
     void getBlobFollowsRedirectsWithoutSendingCredentialsElsewhere() throws Exception {
         registry.auth = FakeRegistry.Auth.BASIC;
         byte[] blob = "layer bytes".getBytes(StandardCharsets.UTF_8);
-        String digest = FakeRegistry.sha256(blob);
+        Digest digest = FakeRegistry.digest(blob);
         List<String> storageAuthorization = new java.util.concurrent.CopyOnWriteArrayList<>();
         HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         storage.createContext("/", exchange -> {
@@ -309,7 +312,7 @@ class RegistryClientTest {
 
     @Test
     void refusesABlobThatDoesNotMatchItsDigest() throws Exception {
-        String digest = FakeRegistry.sha256("expected".getBytes(StandardCharsets.UTF_8));
+        Digest digest = FakeRegistry.digest("expected".getBytes(StandardCharsets.UTF_8));
         registry.override("/v2/app/blobs/" + digest,
                 exchange -> FakeRegistry.send(exchange, 200, "application/octet-stream", "tampered".getBytes(StandardCharsets.UTF_8)));
 
@@ -321,9 +324,9 @@ class RegistryClientTest {
 
     @Test
     void platformsOfAnIndexSkipAttestationsAndKeepOrder() throws Exception {
-        Descriptor arm = new Descriptor(MediaTypes.OCI_MANIFEST, FakeRegistry.sha256(new byte[] {1}), 501);
-        Descriptor amd = new Descriptor(MediaTypes.OCI_MANIFEST, FakeRegistry.sha256(new byte[] {2}), 502);
-        Descriptor attestation = new Descriptor(MediaTypes.OCI_MANIFEST, FakeRegistry.sha256(new byte[] {3}), 503);
+        Descriptor arm = new Descriptor(MediaTypes.OCI_MANIFEST, FakeRegistry.digest(new byte[] {1}), 501);
+        Descriptor amd = new Descriptor(MediaTypes.OCI_MANIFEST, FakeRegistry.digest(new byte[] {2}), 502);
+        Descriptor attestation = new Descriptor(MediaTypes.OCI_MANIFEST, FakeRegistry.digest(new byte[] {3}), 503);
         String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
                 + entry(arm, "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}") + ","
                 + entry(amd, "{\"architecture\":\"amd64\",\"os\":\"linux\"}") + ","
@@ -342,7 +345,7 @@ class RegistryClientTest {
 
     @Test
     void platformsOfASingleManifestComeFromItsConfig() throws Exception {
-        String digest = singleImage("app", "arm", "{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}");
+        Digest digest = singleImage("app", "arm", "{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}");
         Manifest manifest = anonymous().getManifest(ref("app:arm"));
 
         Map<Platform, Descriptor> platforms = anonymous().platforms(ref("app:arm"));
@@ -353,7 +356,7 @@ class RegistryClientTest {
 
     @Test
     void platformsOfADockerManifestListWithoutContentType() throws Exception {
-        Descriptor amd = new Descriptor(MediaTypes.DOCKER_MANIFEST_V2, FakeRegistry.sha256(new byte[] {2}), 502);
+        Descriptor amd = new Descriptor(MediaTypes.DOCKER_MANIFEST_V2, FakeRegistry.digest(new byte[] {2}), 502);
         String list = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST + "\",\"manifests\":["
                 + entry(amd, "{\"architecture\":\"amd64\",\"os\":\"linux\"}") + "]}";
         registry.putManifest("app", "1.0", "application/json", list.getBytes(StandardCharsets.UTF_8));
@@ -394,26 +397,26 @@ class RegistryClientTest {
 
     @Test
     void refusesToPutAManifestUnderAnotherDigest() throws Exception {
-        Manifest manifest = RegistryClient.imageIndex(List.of(), Map.of());
+        Manifest manifest = ImageIndex.create(List.of(), Map.of());
         String other = FakeRegistry.sha256(new byte[] {9});
 
         assertThatThrownBy(() -> anonymous().putManifest(ref("app"), other, manifest)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(anonymous().putManifest(ref("app"), manifest.digest(), manifest)).isEqualTo(manifest.digest());
+        assertThat(anonymous().putManifest(ref("app"), manifest)).isEqualTo(manifest.digest());
         assertThat(registry.requests).containsExactly("PUT /v2/app/manifests/" + manifest.digest());
     }
 
     @Test
     void usableFromSeveralThreads() throws Exception {
         registry.auth = FakeRegistry.Auth.BEARER;
-        String digest = singleImage("app", "1.0", CONFIG_AMD64);
+        Digest digest = singleImage("app", "1.0", CONFIG_AMD64);
         RegistryClient client = withCredentials(FakeRegistry.PASSWORD);
         client.ping(registry.host());
 
-        List<java.util.concurrent.Callable<String>> calls = java.util.Collections.nCopies(16,
+        List<java.util.concurrent.Callable<Digest>> calls = java.util.Collections.nCopies(16,
                 () -> client.getManifest(ref("app:1.0")).digest());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
-            for (java.util.concurrent.Future<String> result : pool.invokeAll(calls)) {
+            for (java.util.concurrent.Future<Digest> result : pool.invokeAll(calls)) {
                 assertThat(result.get()).isEqualTo(digest);
             }
         } finally {

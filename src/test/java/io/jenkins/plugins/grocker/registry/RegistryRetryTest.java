@@ -1,10 +1,12 @@
 package io.jenkins.plugins.grocker.registry;
 
+import io.jenkins.plugins.grocker.testing.FakeRegistry;
+import io.jenkins.plugins.grocker.image.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jenkins.plugins.grocker.RegistryException;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +98,7 @@ class RegistryRetryTest {
         byte[] blob = "layer".getBytes(StandardCharsets.UTF_8);
         InputStream in = new ByteArrayInputStream(blob);
         RegistryException e = catchThrowableOfType(RegistryException.class,
-                () -> client(4, Credentials.none()).uploadBlob(ref("app"), FakeRegistry.sha256(blob), blob.length, in));
+                () -> client(4, Credentials.none()).uploadBlob(ref("app"), FakeRegistry.digest(blob), blob.length, in));
         assertThat(calls).hasValue(2); // one POST, one PUT
         assertThat(e.getMessage()).contains("answered HTTP 500 to PUT blob app@");
     }
@@ -104,16 +106,16 @@ class RegistryRetryTest {
     @Test
     void blobsStreamWithTheirDigestChecked() throws Exception {
         byte[] blob = "some layer bytes".getBytes(StandardCharsets.UTF_8);
-        String digest = registry.putBlob(blob);
+        Digest digest = Digest.of(registry.putBlob(blob));
         RegistryClient client = client(1, Credentials.none());
         try (BlobStream in = client.openBlob(ref("app"), digest)) {
             assertThat(in.readAllBytes()).isEqualTo(blob);
         }
         assertThat(client.bytesRead()).isEqualTo(blob.length);
         assertThat(client.blobSize(ref("app"), digest)).contains((long) blob.length);
-        assertThat(client.blobSize(ref("app"), FakeRegistry.sha256(new byte[] {1}))).isEmpty();
+        assertThat(client.blobSize(ref("app"), FakeRegistry.digest(new byte[] {1}))).isEmpty();
 
-        String wrong = FakeRegistry.sha256("other".getBytes(StandardCharsets.UTF_8));
+        Digest wrong = FakeRegistry.digest("other".getBytes(StandardCharsets.UTF_8));
         registry.override("/v2/app/blobs/" + wrong, exchange -> FakeRegistry.send(exchange, 200, "application/octet-stream", blob));
         try (BlobStream in = client.openBlob(ref("app"), wrong)) {
             assertThat(catchThrowableOfType(java.io.IOException.class, in::readAllBytes))
@@ -124,7 +126,7 @@ class RegistryRetryTest {
     @Test
     void mountAsksForOneTokenWithPullOnTheSourceAndPushOnTheTarget() throws Exception {
         registry.auth = FakeRegistry.Auth.BEARER;
-        String digest = FakeRegistry.sha256("mounted".getBytes(StandardCharsets.UTF_8));
+        Digest digest = FakeRegistry.digest("mounted".getBytes(StandardCharsets.UTF_8));
         registry.override("/v2/release/app/blobs/uploads/", exchange -> {
             if (!registry.validToken(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", registry.bearerChallenge());

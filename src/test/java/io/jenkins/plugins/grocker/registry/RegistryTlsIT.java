@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.cli.GrockerCommand;
-import io.jenkins.plugins.grocker.spec.ImageReference;
+import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.testing.LocalRegistry;
 import io.jenkins.plugins.grocker.testing.TestCertificates;
 import io.jenkins.plugins.grocker.testing.TestImages;

@@ -1,6 +1,9 @@
 package io.jenkins.plugins.grocker.report;
 
 import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.build.Reason;
+import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.promote.PromotionRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,14 +22,14 @@ final class ReportSamples {
 
     private ReportSamples() {}
 
-    static String digest(String seed) {
+    static Digest digest(String seed) {
         StringBuilder hex = new StringBuilder();
         int h = seed.hashCode();
         while (hex.length() < 64) {
             h = h * 31 + 17;
             hex.append(String.format("%08x", h));
         }
-        return "sha256:" + hex.substring(0, 64);
+        return Digest.ofSha256Hex(hex.substring(0, 64));
     }
 
     /** name → parent (null for a root), in spec order. */
@@ -45,15 +48,15 @@ final class ReportSamples {
             boolean built = name.equals("fastapi-base") || name.equals("app-runner") || name.equals(HOSTILE_NAME);
             List<BuildResult.PlatformResult> platforms = new ArrayList<>();
             for (String platform : List.of("linux/amd64", "linux/arm64")) {
-                String reason = name.equals(HOSTILE_NAME) ? HOSTILE_REASON
-                        : built ? "no image with key " + digest(name + platform).substring(7, 19) + " yet"
-                        : "key " + digest(name + platform).substring(7, 19) + " found in 127.0.0.1:5000";
-                platforms.add(new BuildResult.PlatformResult(platform, digest(name + platform), null, digest(name).substring(7, 19),
-                        built ? "built" : "reused", reason, built ? (platform.endsWith("arm64") ? 212.5 : 31.4) : 0.2, "unix:///var/run/docker.sock"));
+                Reason reason = name.equals(HOSTILE_NAME) ? Reason.recorded(HOSTILE_REASON)
+                        : built ? Reason.newKey(digest(name + platform).shortForm())
+                        : Reason.foundInRegistry(digest(name + platform).shortForm(), "127.0.0.1:5000");
+                platforms.add(new BuildResult.PlatformResult(platform, digest(name + platform), null, digest(name).shortForm(),
+                        built ? Status.BUILT : Status.REUSED, reason, built ? (platform.endsWith("arm64") ? 212.5 : 31.4) : 0.2, "unix:///var/run/docker.sock"));
             }
             List<String> tags = name.equals(HOSTILE_NAME) ? List.of(HOSTILE_TAG, "3.11") : List.of("3.11", "latest");
             images.add(new BuildResult.ImageResult(name, "127.0.0.1:5000/flowcore/" + (name.equals(HOSTILE_NAME) ? "odd" : name),
-                    entry[1], entry[1] == null ? "127.0.0.1:5000/debian:bookworm" : null, built ? "built" : "reused",
+                    entry[1], entry[1] == null ? "127.0.0.1:5000/debian:bookworm" : null, built ? Status.BUILT : Status.REUSED,
                     new BuildResult.IndexResult(digest(name), "application/vnd.oci.image.index.v1+json", 512), tags, platforms));
         }
         return new BuildResult("examples/flowcore/flowcore.yaml", true, images);
@@ -61,7 +64,7 @@ final class ReportSamples {
 
     /** Layers: a child's are its parent's plus one or two of its own. */
     static LayerSource layers() {
-        Map<String, List<LayerSource.Layer>> byDigest = new HashMap<>();
+        Map<Digest, List<LayerSource.Layer>> byDigest = new HashMap<>();
         Map<String, String> parents = new HashMap<>();
         HIERARCHY.forEach(e -> parents.put(e[0], e[1]));
         for (String[] entry : HIERARCHY) {
@@ -89,9 +92,9 @@ final class ReportSamples {
         return new PromotionRecord("2026-11-28T09:14:03.512Z", "jdoe", "https://ci.example.org/job/release/42/", false,
                 new PromotionRecord.Source("127.0.0.1:5000/flowcore/app-runner:3.11", digest("app-runner"),
                         "application/vnd.oci.image.index.v1+json", List.of("linux/amd64", "linux/arm64"), 3, 9, 123_456_789L),
-                List.of(new PromotionRecord.Target("127.0.0.1:5000/release/app-runner:1.4.2", null, digest("app-runner"), "tagged", null),
+                List.of(new PromotionRecord.Target("127.0.0.1:5000/release/app-runner:1.4.2", null, digest("app-runner"), PromotionRecord.TargetOutcome.TAGGED, null),
                         new PromotionRecord.Target("127.0.0.1:5000/release/app-runner:" + "latest", digest("old"), digest("app-runner"),
-                                "tagged", HOSTILE_REASON)),
-                new PromotionRecord.Blobs(9, 0, 0, 0), "promoted", null);
+                                PromotionRecord.TargetOutcome.TAGGED, HOSTILE_REASON)),
+                new PromotionRecord.Blobs(9, 0, 0, 0), PromotionRecord.Outcome.PROMOTED, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.spec;
 
+import io.jenkins.plugins.grocker.image.Platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,14 +1,17 @@
 package io.jenkins.plugins.grocker.testing;
 
+import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.build.BaseBuild;
-import io.jenkins.plugins.grocker.build.BuildEvent;
+import io.jenkins.plugins.grocker.build.ImageBuild;
+import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.build.BuildServices;
 import io.jenkins.plugins.grocker.cli.GrockerCommand;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.SpecLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -89,7 +92,7 @@ public final class TestEnvironment {
     /** A build run through the engine API, with every event it emitted. */
     public record Run(BuildResult result, List<BuildEvent> events) {
         public long builds() {
-            return events.stream().filter(e -> e instanceof BuildEvent.Started s && s.action().equals("build")).count();
+            return events.stream().filter(e -> e instanceof BuildEvent.Started s && s.action() == Status.BUILD).count();
         }
 
         public BuildResult.ImageResult image(String name) {
@@ -128,10 +131,10 @@ public final class TestEnvironment {
 
     private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan) throws Exception {
         List<BuildEvent> events = Collections.synchronizedList(new ArrayList<>());
-        BaseBuild build = new BaseBuild(new SpecLoader(env(Map.of())).load(spec),
-                new BuildOptions(platforms, push, "host", 2, Map.of()), engine, registryClient, Credentials.none(),
-                events::add);
-        BuildResult result = plan ? build.plan() : build.run();
+        ImageBuild build = BaseBuild.of(new SpecLoader(env(Map.of())).load(spec),
+                new BuildOptions(platforms, push, "host", 2, Map.of()),
+                BuildServices.of(engine, registryClient, Credentials.none(), events::add));
+        BuildResult result = plan ? build.plan().toResult() : build.run();
         return new Run(result, List.copyOf(events));
     }
 }

@@ -1,11 +1,13 @@
 package io.jenkins.plugins.grocker.testing;
 
+import io.jenkins.plugins.grocker.registry.ImageIndex;
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.MediaTypes;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.spec.ImageReference;
-import io.jenkins.plugins.grocker.spec.Platform;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,7 +27,7 @@ public final class TestImages {
 
     /** What was pushed: the index, its children, and every blob with its size. */
     public record Image(ImageReference ref, Manifest index, List<Manifest> children, List<Descriptor> blobs) {
-        public String digest() {
+        public Digest digest() {
             return index.digest();
         }
 
@@ -68,12 +70,12 @@ public final class TestImages {
             }
             json.append("]}");
             Manifest manifest = Manifest.of(MediaTypes.OCI_MANIFEST, json.toString().getBytes(StandardCharsets.UTF_8));
-            client.putManifest(ref, manifest.digest(), manifest);
+            client.putManifest(ref, manifest);
             children.add(manifest);
             entries.add(Map.entry(platform, manifest.descriptor()));
         }
-        Manifest index = RegistryClient.imageIndex(entries, Map.of("org.opencontainers.image.version", "seed-" + seed));
-        client.putManifest(ref, index.digest(), index);
+        Manifest index = ImageIndex.create(entries, Map.of("org.opencontainers.image.version", "seed-" + seed));
+        client.putManifest(ref, index);
         if (ref.tag() != null) {
             client.putManifest(ref, ref.tag(), index);
         }
@@ -82,7 +84,7 @@ public final class TestImages {
 
     private static Descriptor upload(RegistryClient client, ImageReference ref, byte[] bytes, String mediaType,
             List<Descriptor> blobs) throws Exception {
-        Descriptor d = new Descriptor(mediaType, sha256(bytes), bytes.length);
+        Descriptor d = new Descriptor(mediaType, Digest.sha256(bytes), bytes.length);
         if (blobs.stream().noneMatch(b -> b.digest().equals(d.digest()))) {
             if (client.blobSize(ref, d.digest()).isEmpty()) {
                 client.uploadBlob(ref, d.digest(), bytes.length, new ByteArrayInputStream(bytes));

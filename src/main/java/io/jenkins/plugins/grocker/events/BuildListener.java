@@ -1,4 +1,4 @@
-package io.jenkins.plugins.grocker.build;
+package io.jenkins.plugins.grocker.events;
 
 /** Receives {@link BuildEvent}s. Called from several threads at once: implementations must be thread-safe. */
 @FunctionalInterface

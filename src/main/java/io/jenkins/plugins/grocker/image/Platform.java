@@ -1,4 +1,4 @@
-package io.jenkins.plugins.grocker.spec;
+package io.jenkins.plugins.grocker.image;
 
 import io.jenkins.plugins.grocker.InputException;
 import java.util.Objects;

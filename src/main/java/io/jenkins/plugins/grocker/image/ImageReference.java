@@ -1,4 +1,4 @@
-package io.jenkins.plugins.grocker.spec;
+package io.jenkins.plugins.grocker.image;
 
 import io.jenkins.plugins.grocker.InputException;
 import java.util.Objects;
@@ -15,15 +15,14 @@ public final class ImageReference {
 
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
     private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?");
 
     private final String registry;
     private final String repository;
     private final String tag;
-    private final String digest;
+    private final Digest digest;
 
-    private ImageReference(String registry, String repository, String tag, String digest) {
+    private ImageReference(String registry, String repository, String tag, Digest digest) {
         this.registry = registry;
         this.repository = repository;
         this.tag = tag;
@@ -45,14 +44,15 @@ public final class ImageReference {
             throw new InputException("an image reference is empty");
         }
         String rest = text.trim();
-        String digest = null;
+        Digest digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
-            digest = rest.substring(at + 1);
+            String given = rest.substring(at + 1);
             rest = rest.substring(0, at);
-            if (!DIGEST.matcher(digest).matches()) {
-                throw new InputException("'" + text + "' has an invalid digest '" + digest + "' (expected sha256:<64 hex digits>)");
+            if (!Digest.isValid(given)) {
+                throw new InputException("'" + text + "' has an invalid digest '" + given + "' (expected sha256:<64 hex digits>)");
             }
+            digest = Digest.of(given);
         }
         String tag = null;
         int slash = rest.lastIndexOf('/');
@@ -111,13 +111,13 @@ public final class ImageReference {
     }
 
     /** The digest, or null. */
-    public String digest() {
+    public Digest digest() {
         return digest;
     }
 
     /** What to ask the registry for: the digest if there is one, else the tag, else {@code latest}. */
     public String reference() {
-        return digest != null ? digest : tag != null ? tag : "latest";
+        return digest != null ? digest.toString() : tag != null ? tag : "latest";
     }
 
     public ImageReference withTag(String newTag) throws InputException {
@@ -127,11 +127,8 @@ public final class ImageReference {
         return new ImageReference(registry, repository, newTag, null);
     }
 
-    public ImageReference withDigest(String newDigest) throws InputException {
-        if (!DIGEST.matcher(newDigest).matches()) {
-            throw new InputException("'" + newDigest + "' is not a sha256 digest");
-        }
-        return new ImageReference(registry, repository, null, newDigest);
+    public ImageReference withDigest(Digest newDigest) {
+        return new ImageReference(registry, repository, null, java.util.Objects.requireNonNull(newDigest, "digest"));
     }
 
     /** The repository without tag or digest: {@code registry/repository}. */

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.grocker.spec;
+package io.jenkins.plugins.grocker.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ class ImageReferenceTest {
         assertThat(r.registry()).isEqualTo("127.0.0.1:5000");
         assertThat(r.repository()).isEqualTo("flowcore/base");
         assertThat(r.tag()).isEqualTo("3.11");
-        assertThat(r.digest()).isEqualTo(DIGEST);
+        assertThat(r.digest()).isEqualTo(Digest.of(DIGEST));
         assertThat(r.reference()).isEqualTo(DIGEST);
         assertThat(r.toString()).isEqualTo("127.0.0.1:5000/flowcore/base:3.11@" + DIGEST);
     }

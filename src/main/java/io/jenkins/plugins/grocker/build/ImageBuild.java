@@ -1,0 +1,370 @@
+package io.jenkins.plugins.grocker.build;
+
+import io.jenkins.plugins.grocker.EngineException;
+import io.jenkins.plugins.grocker.GrockerException;
+import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.Parallel;
+import io.jenkins.plugins.grocker.docker.ContainerEngine;
+import io.jenkins.plugins.grocker.docker.EngineInfo;
+import io.jenkins.plugins.grocker.docker.RegistryAuth;
+import io.jenkins.plugins.grocker.events.BuildEvent;
+import io.jenkins.plugins.grocker.events.BuildListener;
+import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.image.ImageReference;
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.plan.BuildGraph;
+import io.jenkins.plugins.grocker.plan.CacheKey;
+import io.jenkins.plugins.grocker.registry.Credentials;
+import io.jenkins.plugins.grocker.registry.Descriptor;
+import io.jenkins.plugins.grocker.registry.Manifest;
+import io.jenkins.plugins.grocker.registry.MediaTypes;
+import io.jenkins.plugins.grocker.registry.RegistryClient;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Builds a set of {@link BuildTarget}s in two phases. {@link #plan()} decides, changing nothing: it resolves every
+ * external base to one digest per platform, then for every target and platform, parents first, renders the
+ * context, computes the key and looks it up ({@link Decision}). {@link #run(BuildPlan)} carries the decisions out:
+ * parents first and independent images at the same time (at most {@code jobs} at once), it reuses, or builds and
+ * pushes, each image (deciding the children of rebuilt parents once their digest is known); then it pushes one
+ * index per target; then, only when every image succeeded, it moves the tags. A failure before the tags leaves
+ * every tag where it was.
+ *
+ * <p>Both hierarchy images ({@link BaseBuild}) and application images (the compiler of {@link CompileBuild}, the
+ * runner of {@link RunnerBuild}) are built here. One instance may plan and run once; not thread-safe.
+ */
+public final class ImageBuild {
+    /** Label holding the cache key of an image this project built. */
+    public static final String KEY_LABEL = "io.grocker.key";
+    /** Label holding the name of the image in its spec. */
+    public static final String IMAGE_LABEL = "io.grocker.image";
+
+    private final String origin;
+    private final List<BuildTarget> targets;
+    private final BuildOptions options;
+    private final Engines engines;
+    private final RegistryClient registry;
+    private final Credentials credentials;
+    private final BuildListener listener;
+
+    /**
+     * @param origin the spec file, for the result
+     * @param targets parents may come after their children here; the graph orders them
+     */
+    public ImageBuild(String origin, List<BuildTarget> targets, BuildOptions options, BuildServices services) {
+        this.origin = origin;
+        this.targets = List.copyOf(targets);
+        this.options = options;
+        this.engines = services.engines();
+        this.registry = services.registry();
+        this.credentials = services.credentials();
+        this.listener = services.listener();
+    }
+
+    /** Plans, then runs the plan. */
+    public BuildResult run() throws GrockerException {
+        return run(plan());
+    }
+
+    /** One image on one platform once it is done. */
+    record Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
+            ImageReference keyTag, double seconds, String engine) {}
+
+    /** A node of the walk: one target on one platform. */
+    private record Node(String name, Platform platform) {
+        @Override
+        public String toString() {
+            return name + " for " + platform;
+        }
+    }
+
+    /** Decides for every target and platform; builds, pushes and tags nothing. */
+    public BuildPlan plan() throws GrockerException {
+        BuildGraph graph = BuildGraph.of(origin, targets.stream().map(BuildTarget::node).toList());
+        Map<String, BuildTarget> byName = new LinkedHashMap<>();
+        graph.order().forEach(name -> byName.put(name, targets.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow()));
+        Platform nativePlatform = nativePlatform(engines.defaultEngine().info());
+        Map<String, List<Platform>> platforms = selectPlatforms(graph, byName, nativePlatform);
+        if (options.push() && !byName.isEmpty()) {
+            registry.ping(byName.values().iterator().next().repository().registry());
+        }
+        Map<String, Map<Platform, String>> bases = new LinkedHashMap<>();
+        for (BuildTarget target : byName.values()) {
+            if (target.base() instanceof BuildTarget.Base.External external) {
+                bases.put(target.name(), new ResolveBaseStep(registry, external, platforms.get(target.name())).call());
+            }
+        }
+        List<Node> nodes = nodes(graph, platforms);
+        Map<Node, Decision> decided = withPool(pool -> Parallel.forest(pool, "planning", nodes, this::parentNode,
+                node -> parent -> {
+                    BuildTarget target = byName.get(node.name());
+                    ContainerEngine engine = engines.forPlatform(node.platform());
+                    DecideImageStep decide = new DecideImageStep(registry, engine, options.push());
+                    if (target.parent() == null) {
+                        return decide.call(target, node.platform(), rootFrom(target, bases, node.platform()), null);
+                    }
+                    String parentName = target.parent();
+                    if (parent instanceof Decision.Reuse reused && (reused.manifest() != null || !options.push())) {
+                        String from = options.push() ? reused.target().repository().name() + "@" + reused.manifest().digest()
+                                : reused.keyTag().toString();
+                        return decide.call(target, node.platform(), from, null);
+                    }
+                    Reason reason = parent instanceof Decision.Reuse ? Reason.parentWillBePushed(parentName)
+                            : Reason.parentWillBeBuilt(parentName);
+                    return new Decision.AwaitParent(target, node.platform(), reason, engine.endpoint());
+                }));
+        Map<String, Map<Platform, Decision>> decisions = new LinkedHashMap<>();
+        for (String name : graph.order()) {
+            Map<Platform, Decision> perPlatform = new LinkedHashMap<>();
+            for (Platform p : platforms.get(name)) {
+                perPlatform.put(p, decided.get(new Node(name, p)));
+            }
+            decisions.put(name, perPlatform);
+        }
+        return new BuildPlan(origin, options.push(), graph, byName, decisions);
+    }
+
+    /** Carries out a plan made by {@link #plan()}: builds, pushes, then tags. */
+    public BuildResult run(BuildPlan plan) throws GrockerException {
+        Map<String, List<Platform>> platforms = new LinkedHashMap<>();
+        plan.decisions().forEach((name, perPlatform) -> platforms.put(name, List.copyOf(perPlatform.keySet())));
+        List<Node> nodes = nodes(plan.graph(), platforms);
+        Map<Node, Outcome> done = withPool(pool -> Parallel.forest(pool, "building", nodes, this::parentNode,
+                node -> parent -> carryOut(plan, plan.decisions(node.name()).get(node.platform()), parent)));
+        Map<String, Map<Platform, Outcome>> outcomes = new LinkedHashMap<>();
+        for (String name : plan.graph().order()) {
+            Map<Platform, Outcome> perPlatform = new LinkedHashMap<>();
+            for (Platform p : platforms.get(name)) {
+                perPlatform.put(p, done.get(new Node(name, p)));
+            }
+            outcomes.put(name, perPlatform);
+        }
+        return finish(plan, outcomes);
+    }
+
+    private <T> T withPool(PoolWork<T> work) throws GrockerException {
+        ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), r -> {
+            Thread t = new Thread(r, "grocker-build");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return work.run(pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    private interface PoolWork<T> {
+        T run(ExecutorService pool) throws GrockerException;
+    }
+
+    private List<Node> nodes(BuildGraph graph, Map<String, List<Platform>> platforms) {
+        List<Node> nodes = new ArrayList<>();
+        for (String name : graph.order()) {
+            for (Platform p : platforms.get(name)) {
+                nodes.add(new Node(name, p));
+            }
+        }
+        return nodes;
+    }
+
+    private Node parentNode(Node node) {
+        String parent = targets.stream().filter(t -> t.name().equals(node.name())).findFirst().orElseThrow().parent();
+        return parent == null ? null : new Node(parent, node.platform());
+    }
+
+    private static String rootFrom(BuildTarget target, Map<String, Map<Platform, String>> bases, Platform platform) {
+        return target.base() instanceof BuildTarget.Base.Scratch ? "scratch" : bases.get(target.name()).get(platform);
+    }
+
+    /** Reuses (pushing what only the engine has) or builds and pushes one image, deciding first if it had to wait. */
+    private Outcome carryOut(BuildPlan plan, Decision decision, Outcome parent) throws GrockerException, IOException {
+        BuildTarget target = decision.target();
+        Platform platform = decision.platform();
+        ContainerEngine engine = engines.forPlatform(platform);
+        long start = System.nanoTime();
+        if (decision instanceof Decision.AwaitParent) {
+            String from = options.push() ? plan.targets().get(target.parent()).repository().name() + "@" + parent.manifest().digest()
+                    : parent.keyTag().toString();
+            decision = new DecideImageStep(registry, engine, options.push())
+                    .call(target, platform, from, parent.status() == Status.BUILT ? target.parent() : null);
+        }
+        String on = engines.distributed() ? " (on " + engine.endpoint() + ")" : "";
+        Consumer<String> output = line -> listener.on(new BuildEvent.Output(target.name(), platform, line));
+        RegistryAuth auth = auth(target.repository());
+        if (decision instanceof Decision.Reuse reuse) {
+            Reason reason = reuse.reason();
+            listener.on(new BuildEvent.Started(target.name(), platform, Status.REUSE, reason + on));
+            Descriptor manifest = reuse.manifest();
+            if (options.push() && manifest == null) {
+                manifest = new PushImageStep(engine, registry, reuse.keyTag(), auth, output).call();
+                reason = Reason.foundLocallyPushed(reuse.key().shortForm());
+            }
+            double seconds = seconds(start);
+            listener.on(new BuildEvent.Finished(target.name(), platform, Status.REUSED,
+                    manifest != null ? manifest.digest().toString() : reuse.imageId(), seconds));
+            return new Outcome(platform, reuse.key(), Status.REUSED, reason, reuse.imageId(), manifest, reuse.keyTag(),
+                    seconds, engine.endpoint());
+        }
+        Decision.Build build = (Decision.Build) decision;
+        listener.on(new BuildEvent.Started(target.name(), platform, Status.BUILD, build.reason() + on));
+        Map<String, String> labels = new LinkedHashMap<>(options.labels());
+        labels.put(KEY_LABEL, build.key().hex());
+        labels.put(IMAGE_LABEL, target.name());
+        AtomicReference<String> lastProblem = new AtomicReference<>();
+        Consumer<String> watching = line -> {
+            if (line.startsWith("grocker: ")) {
+                lastProblem.set(line.substring("grocker: ".length()).strip());
+            }
+            output.accept(line);
+        };
+        String imageId;
+        try {
+            imageId = new BuildImageStep(engine, build.context(), platform, build.keyTag(), labels, options.networkMode(),
+                    watching).call();
+        } catch (EngineException e) {
+            String problem = lastProblem.get();
+            throw problem == null ? e : new EngineException(e.getMessage() + " (" + problem + ")", e);
+        }
+        Descriptor manifest = options.push() ? new PushImageStep(engine, registry, build.keyTag(), auth, output).call() : null;
+        double seconds = seconds(start);
+        listener.on(new BuildEvent.Finished(target.name(), platform, Status.BUILT,
+                manifest != null ? manifest.digest().toString() : imageId, seconds));
+        return new Outcome(platform, build.key(), Status.BUILT, build.reason(), imageId, manifest, build.keyTag(), seconds,
+                engine.endpoint());
+    }
+
+    /** Pushes the indexes, then (all of them, last) moves the tags, then makes the result. */
+    private BuildResult finish(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes) throws GrockerException {
+        BuildGraph graph = plan.graph();
+        Map<String, Manifest> indexes = new LinkedHashMap<>();
+        if (options.push()) {
+            for (String name : graph.order()) {
+                List<Map.Entry<Platform, Descriptor>> children = new ArrayList<>();
+                outcomes.get(name).forEach((p, o) -> children.add(Map.entry(p, o.manifest())));
+                ImageReference repository = plan.targets().get(name).repository();
+                Manifest index = new PushIndexStep(registry, repository, children).call();
+                indexes.put(name, index);
+                listener.on(new BuildEvent.Info("pushed index " + repository.name() + "@" + index.digest()));
+            }
+        }
+        Platform nativePlatform = nativePlatform(engines.defaultEngine().info());
+        Map<String, List<String>> tags = new LinkedHashMap<>();
+        for (String name : graph.order()) {
+            BuildTarget target = plan.targets().get(name);
+            List<String> applied = new ArrayList<>();
+            for (String tag : target.tags()) {
+                ImageReference ref = target.repository().withTag(tag);
+                if (options.push() && !options.moveTags()) {
+                    listener.on(new BuildEvent.Info("not tagged (left to grocker index): " + ref));
+                    applied.add(ref.toString());
+                } else if (options.push()) {
+                    boolean moved = new TagImageStep(registry, ref, indexes.get(name)).call();
+                    listener.on(new BuildEvent.Info((moved ? "tagged " : "unchanged ") + ref));
+                    applied.add(ref.toString());
+                } else {
+                    Outcome local = outcomes.get(name).get(nativePlatform);
+                    if (local != null && local.imageId() != null) {
+                        engines.defaultEngine().tag(local.imageId(), ref);
+                        listener.on(new BuildEvent.Info("tagged " + ref + " in the local engine (" + local.platform() + ")"));
+                        applied.add(ref.toString());
+                    }
+                }
+            }
+            tags.put(name, applied);
+        }
+        List<BuildResult.ImageResult> images = new ArrayList<>();
+        for (String name : graph.order()) {
+            BuildTarget target = plan.targets().get(name);
+            List<BuildResult.PlatformResult> platformResults = new ArrayList<>();
+            boolean anyBuilt = false;
+            for (Outcome o : outcomes.get(name).values()) {
+                anyBuilt |= o.status() == Status.BUILT;
+                platformResults.add(new BuildResult.PlatformResult(o.platform().toString(),
+                        o.manifest() == null ? null : o.manifest().digest(), o.imageId(), o.key().hex(), o.status(),
+                        o.reason(), round(o.seconds()), o.engine()));
+            }
+            Manifest index = indexes.get(name);
+            images.add(new BuildResult.ImageResult(name, target.repository().name(), target.parent(), BuildPlan.from(target),
+                    anyBuilt ? Status.BUILT : Status.REUSED,
+                    index == null ? null : new BuildResult.IndexResult(index.digest(), MediaTypes.OCI_INDEX, index.size()),
+                    tags.get(name), platformResults));
+        }
+        return new BuildResult(origin, options.push(), images);
+    }
+
+    /**
+     * The platforms of each target: a {@code --platform} list (within the declared ones), else the declared ones,
+     * else the engine's own; a child's must all be its parent's; the recipe must serve each.
+     */
+    private Map<String, List<Platform>> selectPlatforms(BuildGraph graph, Map<String, BuildTarget> byName,
+            Platform nativePlatform) throws InputException {
+        Map<String, List<Platform>> selected = new LinkedHashMap<>();
+        for (String name : graph.order()) {
+            BuildTarget target = byName.get(name);
+            List<Platform> declared = target.platforms();
+            List<Platform> chosen;
+            if (!options.platforms().isEmpty()) {
+                for (Platform p : options.platforms()) {
+                    if (!declared.isEmpty() && !declared.contains(p)) {
+                        throw new InputException("--platform " + p + ": image '" + name + "' of " + origin
+                                + " is declared for " + declared + " only");
+                    }
+                }
+                chosen = options.platforms();
+            } else if (!declared.isEmpty()) {
+                chosen = declared;
+            } else {
+                chosen = List.of(nativePlatform);
+            }
+            if (target.parent() != null) {
+                List<Platform> parentPlatforms = selected.get(target.parent());
+                for (Platform p : chosen) {
+                    if (!parentPlatforms.contains(p)) {
+                        throw new InputException(target.origin() + ": field 'platforms': " + p + " is not built for parent '"
+                                + target.parent() + "' (" + parentPlatforms + ")");
+                    }
+                }
+            }
+            for (Platform p : chosen) {
+                target.recipe().check(p);
+            }
+            selected.put(name, chosen);
+        }
+        return selected;
+    }
+
+    /** The engine's own platform, in OCI names. */
+    static Platform nativePlatform(EngineInfo info) {
+        String arch = switch (info.architecture()) {
+            case "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> info.architecture();
+        };
+        return Platform.of(info.os() == null || info.os().isBlank() ? "linux" : info.os().toLowerCase(), arch, null);
+    }
+
+    private RegistryAuth auth(ImageReference repository) {
+        return credentials.lookup(repository.registry())
+                .map(c -> new RegistryAuth(repository.registry(), c.username(), c.password()))
+                .orElse(null);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+}

@@ -40,12 +40,12 @@ final class DecideImageStep {
         String endpoint = engine.endpoint();
         if (found.isEmpty()) {
             Reason reason = rebuiltParent != null ? Reason.parentRebuilt(rebuiltParent) : Reason.newKey(key.shortForm());
-            return new Decision.Build(target, platform, key, keyTag, context, reason, endpoint);
+            return new Decision.Build(target, platform, key, keyTag, context, reason, endpoint, from);
         }
         FindCachedImageStep.Found hit = found.get();
         Reason reason = !push ? Reason.foundLocally(key.shortForm())
                 : hit.manifest() != null ? Reason.foundInRegistry(key.shortForm(), target.repository().registry())
                 : Reason.foundLocallyToPush(key.shortForm());
-        return new Decision.Reuse(target, platform, key, keyTag, hit.manifest(), hit.imageId(), reason, endpoint);
+        return new Decision.Reuse(target, platform, key, keyTag, hit.manifest(), hit.imageId(), reason, endpoint, from);
     }
 }

@@ -19,7 +19,14 @@ import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.MediaTypes;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.registry.Referrers;
+import io.jenkins.plugins.grocker.sbom.CycloneDx;
+import io.jenkins.plugins.grocker.scan.ScanRequest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
+import io.jenkins.plugins.grocker.scan.Scanner;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,9 +81,14 @@ public final class ImageBuild {
         return run(plan());
     }
 
-    /** One image on one platform once it is done. */
+    /**
+     * One image on one platform once it is done.
+     *
+     * @param attachments what its manifest has attached in the registry (attached now, or found)
+     * @param sbom the SBOM made for it in this run, or null
+     */
     record Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
-            ImageReference keyTag, double seconds, String engine) {}
+            ImageReference keyTag, double seconds, String engine, List<BuildResult.Attachment> attachments, byte[] sbom) {}
 
     /** A node of the walk: one target on one platform. */
     private record Node(String name, Platform platform) {
@@ -193,6 +205,7 @@ public final class ImageBuild {
         Platform platform = decision.platform();
         ContainerEngine engine = engines.forPlatform(platform);
         long start = System.nanoTime();
+        Instant startedOn = Instant.now();
         if (decision instanceof Decision.AwaitParent) {
             String from = options.push() ? plan.targets().get(target.parent()).repository().name() + "@" + parent.manifest().digest()
                     : parent.keyTag().toString();
@@ -206,15 +219,25 @@ public final class ImageBuild {
             Reason reason = reuse.reason();
             listener.on(new BuildEvent.Started(target.name(), platform, Status.REUSE, reason + on));
             Descriptor manifest = reuse.manifest();
+            List<BuildResult.Attachment> attachments = List.of();
+            byte[] sbom = null;
             if (options.push() && manifest == null) {
                 manifest = new PushImageStep(engine, registry, reuse.keyTag(), auth, output).call();
                 reason = Reason.foundLocallyPushed(reuse.key().shortForm());
+                if (options.run() != null) {
+                    AttachArtifactsStep.Attached attached = new AttachArtifactsStep(registry, options.run()).attach(target,
+                            platform, engine, reuse.imageId(), manifest, reuse.from(), reuse.key(), false, startedOn, Instant.now());
+                    attachments = attached.attachments();
+                    sbom = attached.sbom();
+                }
+            } else if (options.push() && options.run() != null) {
+                attachments = new AttachArtifactsStep(registry, options.run()).existing(target.repository(), manifest.digest());
             }
             double seconds = seconds(start);
             listener.on(new BuildEvent.Finished(target.name(), platform, Status.REUSED,
                     manifest != null ? manifest.digest().toString() : reuse.imageId(), seconds));
             return new Outcome(platform, reuse.key(), Status.REUSED, reason, reuse.imageId(), manifest, reuse.keyTag(),
-                    seconds, engine.endpoint());
+                    seconds, engine.endpoint(), attachments, sbom);
         }
         Decision.Build build = (Decision.Build) decision;
         listener.on(new BuildEvent.Started(target.name(), platform, Status.BUILD, build.reason() + on));
@@ -237,11 +260,21 @@ public final class ImageBuild {
             throw problem == null ? e : new EngineException(e.getMessage() + " (" + problem + ")", e);
         }
         Descriptor manifest = options.push() ? new PushImageStep(engine, registry, build.keyTag(), auth, output).call() : null;
+        List<BuildResult.Attachment> attachments = List.of();
+        byte[] sbom = null;
+        if (manifest != null && options.run() != null) {
+            AttachArtifactsStep.Attached attached = new AttachArtifactsStep(registry, options.run()).attach(target, platform,
+                    engine, imageId, manifest, build.from(), build.key(), true, startedOn, Instant.now());
+            attachments = attached.attachments();
+            sbom = attached.sbom();
+            listener.on(new BuildEvent.Info("[" + target.name() + " " + platform + "] attached "
+                    + String.join(" and ", attachments.stream().map(a -> a.kind() + " " + a.digest()).toList())));
+        }
         double seconds = seconds(start);
         listener.on(new BuildEvent.Finished(target.name(), platform, Status.BUILT,
                 manifest != null ? manifest.digest().toString() : imageId, seconds));
         return new Outcome(platform, build.key(), Status.BUILT, build.reason(), imageId, manifest, build.keyTag(), seconds,
-                engine.endpoint());
+                engine.endpoint(), attachments, sbom);
     }
 
     /** Pushes the indexes, then (all of them, last) moves the tags, then makes the result. */
@@ -257,6 +290,14 @@ public final class ImageBuild {
                 indexes.put(name, index);
                 listener.on(new BuildEvent.Info("pushed index " + repository.name() + "@" + index.digest()));
             }
+        }
+        Map<String, Map<Platform, ScanResult>> scans = scan(plan, outcomes);
+        if (scans.values().stream().flatMap(m -> m.values().stream()).anyMatch(r -> !r.passed())) {
+            List<ScanResult> all = scans.values().stream().flatMap(m -> m.values().stream()).toList();
+            Map<String, List<String>> noTags = new LinkedHashMap<>();
+            graph.order().forEach(name -> noTags.put(name, List.of()));
+            BuildResult result = result(plan, outcomes, indexes, noTags, scans);
+            throw new ScanException("the scan gate refused " + Scanner.failures(all) + ": no tag was moved", result);
         }
         Platform nativePlatform = nativePlatform(engines.defaultEngine().info());
         Map<String, List<String>> tags = new LinkedHashMap<>();
@@ -283,6 +324,47 @@ public final class ImageBuild {
             }
             tags.put(name, applied);
         }
+        return result(plan, outcomes, indexes, tags, scans);
+    }
+
+    /**
+     * The scan gate: the scanner on every image and platform of the run, in the graph's order, each told the image
+     * (its manifest by digest when pushed, else its key tag in the local engine) and given its SBOM (made in this
+     * run, else the one attached in the registry, else none). Empty without a scanner.
+     */
+    private Map<String, Map<Platform, ScanResult>> scan(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes)
+            throws GrockerException {
+        Map<String, Map<Platform, ScanResult>> scans = new LinkedHashMap<>();
+        Scanner scanner = options.scanner();
+        if (scanner == null) {
+            return scans;
+        }
+        Referrers referrers = new Referrers(registry);
+        for (String name : plan.graph().order()) {
+            ImageReference repository = plan.targets().get(name).repository();
+            Map<Platform, ScanResult> perPlatform = new LinkedHashMap<>();
+            for (Outcome o : outcomes.get(name).values()) {
+                String image = o.manifest() != null ? repository.name() + "@" + o.manifest().digest() : o.keyTag().toString();
+                byte[] sbom = o.sbom();
+                if (sbom == null && o.manifest() != null) {
+                    sbom = referrers.content(repository, o.manifest().digest(), CycloneDx.MEDIA_TYPE).orElse(null);
+                }
+                listener.on(new BuildEvent.Info("scanning " + image + " (" + o.platform() + ")"));
+                ScanResult result = scanner.scan(new ScanRequest(name, o.platform(), image, sbom));
+                result.output().lines().forEach(line -> listener.on(result.passed()
+                        ? new BuildEvent.Output(name, o.platform(), line) : new BuildEvent.Info("[" + name + " " + o.platform() + "] | " + line)));
+                listener.on(new BuildEvent.Info("scan of " + name + " (" + o.platform() + "): "
+                        + (result.passed() ? "passed" : "failed, exit code " + result.exitCode())));
+                perPlatform.put(o.platform(), result);
+            }
+            scans.put(name, perPlatform);
+        }
+        return scans;
+    }
+
+    private BuildResult result(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes, Map<String, Manifest> indexes,
+            Map<String, List<String>> tags, Map<String, Map<Platform, ScanResult>> scans) {
+        BuildGraph graph = plan.graph();
         List<BuildResult.ImageResult> images = new ArrayList<>();
         for (String name : graph.order()) {
             BuildTarget target = plan.targets().get(name);
@@ -292,7 +374,8 @@ public final class ImageBuild {
                 anyBuilt |= o.status() == Status.BUILT;
                 platformResults.add(new BuildResult.PlatformResult(o.platform().toString(),
                         o.manifest() == null ? null : o.manifest().digest(), o.imageId(), o.key().hex(), o.status(),
-                        o.reason(), round(o.seconds()), o.engine()));
+                        o.reason(), round(o.seconds()), o.engine(), o.attachments(),
+                        scans.getOrDefault(name, Map.of()).get(o.platform())));
             }
             Manifest index = indexes.get(name);
             images.add(new BuildResult.ImageResult(name, target.repository().name(), target.parent(), BuildPlan.from(target),

@@ -46,6 +46,8 @@ public final class Referrers {
     /** The empty JSON object ({@code {}}), content of the empty config. */
     public static final Digest EMPTY_DIGEST = Digest.of("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
+    /** The annotation saying when an artifact was made (RFC 3339). */
+    public static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
     /** Cosign's tag suffixes: signatures, attestations, SBOMs. */
     public static final List<String> TAG_SUFFIXES = List.of(".sig", ".att", ".sbom");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -227,6 +229,31 @@ public final class Referrers {
             head.ifPresent(d -> found.add(new TagAttachment(tag, d)));
         }
         return found;
+    }
+
+    /**
+     * The content (the one layer) of the newest artifact of {@code artifactType} attached to {@code subject}: the one
+     * with the latest {@code org.opencontainers.image.created} annotation, else the last listed; empty when there is none.
+     */
+    public Optional<byte[]> content(ImageReference repo, Digest subject, String artifactType) throws RegistryException {
+        List<Referrer> found = list(repo, subject).ofType(artifactType);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Referrer newest = found.get(found.size() - 1);
+        for (Referrer r : found) {
+            String created = r.annotations().get(CREATED_ANNOTATION);
+            String best = newest.annotations().get(CREATED_ANNOTATION);
+            if (created != null && (best == null || created.compareTo(best) > 0)) {
+                newest = r;
+            }
+        }
+        Manifest manifest = client.getManifest(repo.withDigest(newest.descriptor().digest()));
+        ImageManifest artifact = ImageManifest.read(manifest, "artifact " + repo.repository() + "@" + manifest.digest());
+        if (artifact.layers().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(client.getBlob(repo, artifact.layers().get(0).digest()));
     }
 
     private static List<Referrer> entries(Manifest index, String what) throws RegistryException {

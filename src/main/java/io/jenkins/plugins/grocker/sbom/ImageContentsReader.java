@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.sbom;
 
+import io.jenkins.plugins.grocker.docker.ImageFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

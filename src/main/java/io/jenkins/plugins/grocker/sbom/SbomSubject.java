@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.sbom;
 
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.image.Platform;
 import java.time.Instant;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Objects;
  *     byte-identical for identical contents
  * @param toolVersion grocker's version
  */
-public record SbomSubject(String repository, String digest, Platform platform, Instant created, String toolVersion) {
+public record SbomSubject(String repository, Digest digest, Platform platform, Instant created, String toolVersion) {
     public SbomSubject {
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(toolVersion, "toolVersion");

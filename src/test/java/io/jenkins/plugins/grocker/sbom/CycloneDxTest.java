@@ -1,5 +1,6 @@
 package io.jenkins.plugins.grocker.sbom;
 
+import io.jenkins.plugins.grocker.docker.ImageFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CycloneDX document written, then checked with the official CycloneDX library against the 1.6 JSON schema.
  */
 class CycloneDxTest {
-    private static final String DIGEST = "sha256:" + "ab".repeat(32);
+    private static final io.jenkins.plugins.grocker.image.Digest DIGEST = io.jenkins.plugins.grocker.image.Digest.of("sha256:" + "ab".repeat(32));
 
     @TempDir
     Path temp;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.grocker.sbom;
+package io.jenkins.plugins.grocker.docker;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +9,10 @@ import java.util.Optional;
  * ({@code GET /containers/{id}/archive?path=…}): a tar stream of a file or directory, whose entries are named
  * from the last segment of the path ({@code status}, {@code dist-packages/yaml/…}).
  *
- * <p>The engine implementation (the lead's {@code docker/} package) creates a container from the image without
- * starting it ({@code createContainerCmd(image@digest)}, with the platform's engine), calls
- * {@code copyArchiveFromContainerCmd(id, path)} for each path asked ({@code NotFoundException} → empty), and
+ * <p>{@link ContainerEngine#files} hands them out: {@link DockerEngine} creates a container from the image without
+ * starting it, copies each path asked out of it ({@code GET /containers/{id}/archive}; a missing path is empty), and
  * removes the container when closed. No command runs inside the image, nothing is pulled from the network.
- * {@link DirectoryImageFiles} serves a root filesystem on disk the same way.
+ * {@code sbom.DirectoryImageFiles} serves a root filesystem on disk the same way.
  */
 public interface ImageFiles extends AutoCloseable {
     /**

@@ -169,15 +169,26 @@ public final class Referrers {
         if (parts.subject() == null) {
             throw new IllegalArgumentException("manifest " + manifest.digest() + " has no subject");
         }
+        return register(repo, manifest, parts.subject().digest(), parts.effectiveArtifactType(), parts.annotations());
+    }
+
+    /**
+     * Puts a manifest whose blobs (and children) are already in {@code repo}'s repository and makes it a referrer of
+     * {@code subject}: a registry with the referrers API indexes it itself when the manifest names that subject;
+     * otherwise it is added to the referrers tag of {@code subject} with this artifact type and these annotations.
+     *
+     * @return how it will be found
+     */
+    public Source register(ImageReference repo, Manifest manifest, Digest subject, String artifactType,
+            Map<String, String> annotations) throws RegistryException {
         boolean indexedByRegistry = client.transport().call(
-                new SubjectManifestPutEndpoint(repo.registry(), repo.repository(), manifest, parts.subject().digest()));
+                new SubjectManifestPutEndpoint(repo.registry(), repo.repository(), manifest, subject));
         if (indexedByRegistry) {
             return Source.REFERRERS_API;
         }
-        ImageReference tag = withTag(repo, referrersTag(parts.subject().digest()));
+        ImageReference tag = withTag(repo, referrersTag(subject));
         Optional<Manifest> current = manifest(tag);
-        Manifest updated = withEntry(current.orElse(null), manifest.descriptor(), parts.effectiveArtifactType(),
-                parts.annotations(), tag);
+        Manifest updated = withEntry(current.orElse(null), manifest.descriptor(), artifactType, annotations, tag);
         if (current.isEmpty() || !current.get().digest().equals(updated.digest())) {
             client.putManifest(repo, tag.tag(), updated);
         }

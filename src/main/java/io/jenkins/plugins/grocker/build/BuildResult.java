@@ -16,6 +16,27 @@ public record BuildResult(String spec, boolean pushed, List<ImageResult> images)
         images = List.copyOf(images);
     }
 
+    /**
+     * A result file read back (the {@code --output-json} of base or runner).
+     *
+     * @throws InputException naming {@code option} when it cannot be read or is not a result
+     */
+    public static BuildResult read(java.nio.file.Path file, String option) throws io.jenkins.plugins.grocker.InputException {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(file.toFile(), BuildResult.class);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new io.jenkins.plugins.grocker.InputException(option + ": cannot read " + file + " as a build result: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The same result with these images. */
+    public BuildResult withImages(List<ImageResult> newImages) {
+        return new BuildResult(spec, pushed, newImages);
+    }
+
     /** The image called {@code name}. */
     public ImageResult image(String name) {
         return images.stream().filter(i -> i.name().equals(name)).findFirst()
@@ -28,6 +49,11 @@ public record BuildResult(String spec, boolean pushed, List<ImageResult> images)
         public ImageResult {
             tags = List.copyOf(tags);
             platforms = List.copyOf(platforms);
+        }
+
+        /** The same image with these tags and platforms. */
+        public ImageResult with(List<String> newTags, List<PlatformResult> newPlatforms) {
+            return new ImageResult(name, repository, parent, from, status, index, newTags, newPlatforms);
         }
     }
 

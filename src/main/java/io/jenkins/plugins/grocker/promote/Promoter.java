@@ -10,10 +10,8 @@ import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.ScanException;
-import io.jenkins.plugins.grocker.registry.ImageIndex;
 import io.jenkins.plugins.grocker.registry.ImageManifest;
 import io.jenkins.plugins.grocker.sbom.CycloneDx;
-import io.jenkins.plugins.grocker.scan.ScanRequest;
 import io.jenkins.plugins.grocker.scan.ScanResult;
 import io.jenkins.plugins.grocker.scan.Scanner;
 import java.time.Clock;
@@ -169,36 +167,17 @@ public final class Promoter {
         if (scanner == null) {
             return List.of();
         }
-        Map<Platform, Digest> images = new java.util.LinkedHashMap<>();
-        if (source.root().isIndex()) {
-            ImageIndex.read(source.root(), "source " + source.ref()).platforms().forEach((p, d) -> images.put(p, d.digest()));
-        } else {
-            images.put(source.platforms().get(0), source.digest());
-        }
-        ImageReference repo = source.ref();
-        String name = repo.name();
-        List<ScanResult> results = new ArrayList<>();
-        for (Map.Entry<Platform, Digest> image : images.entrySet()) {
-            byte[] sbom = null;
-            for (SourceAttachment a : attachments) {
-                if (a.subject().equals(image.getValue()) && CycloneDx.MEDIA_TYPE.equals(a.artifactType()) && a.children().isEmpty()) {
-                    ImageManifest artifact = ImageManifest.read(a.manifest(), "SBOM " + a.digest());
-                    if (!artifact.layers().isEmpty()) {
-                        sbom = registry.getBlob(repo, artifact.layers().get(0).digest());
-                    }
-                }
+        Map<Digest, byte[]> sboms = new java.util.HashMap<>();
+        for (SourceAttachment a : attachments) {
+            if (CycloneDx.MEDIA_TYPE.equals(a.artifactType()) && a.children().isEmpty() && !sboms.containsKey(a.subject())) {
+                ImageManifest artifact = ImageManifest.read(a.manifest(), "SBOM " + a.digest());
+                sboms.put(a.subject(), artifact.layers().isEmpty() ? null : registry.getBlob(source.ref(), artifact.layers().get(0).digest()));
             }
-            String ref = name + "@" + image.getValue();
-            listener.on(new BuildEvent.Info("scanning " + ref + " (" + image.getKey() + ")"));
-            ScanResult result = scanner.scan(new ScanRequest(name, image.getKey(), ref, sbom));
-            if (!result.passed()) {
-                result.output().lines().forEach(line -> listener.on(new BuildEvent.Info("[scan " + image.getKey() + "] | " + line)));
-            }
-            listener.on(new BuildEvent.Info("scan of " + ref + " (" + image.getKey() + "): "
-                    + (result.passed() ? "passed" : "failed, exit code " + result.exitCode())));
-            results.add(result);
         }
-        return results;
+        source.children().forEach(c -> sboms.putIfAbsent(c.digest(), null));
+        sboms.putIfAbsent(source.digest(), null);
+        return new ScanGate(registry, scanner, listener).scan(source.ref(), source.root(),
+                source.platforms().isEmpty() ? null : source.platforms().get(0), sboms);
     }
 
     private static String describe(SourceAttachment a) {

@@ -1,7 +1,10 @@
 package io.jenkins.plugins.grocker.report;
 
+import io.jenkins.plugins.grocker.build.BuildResult;
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.promote.PromotionRecord;
+import io.jenkins.plugins.grocker.scan.ScanResult;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,11 +69,19 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
      * @param digest the manifest digest, or null when not pushed
      * @param compressedSize the sum of its compressed layers, or null when unknown
      * @param layers its layers, bottom first (empty when unknown)
+     * @param attachments the SBOM, provenance and other artifacts attached to its manifest
+     * @param scan what the scan gate's scanner said, or null
      */
     public record Platform(String platform, Status status, String reason, double seconds, Digest digest, Long compressedSize,
-            List<Layer> layers) {
+            List<Layer> layers, List<BuildResult.Attachment> attachments, ScanResult scan) {
         public Platform {
             layers = List.copyOf(layers);
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        }
+
+        public Platform(String platform, Status status, String reason, double seconds, Digest digest, Long compressedSize,
+                List<Layer> layers) {
+            this(platform, status, reason, seconds, digest, compressedSize, layers, List.of(), null);
         }
     }
 
@@ -85,15 +96,24 @@ public record BuildReport(String title, String generatedAt, String spec, List<Im
      *
      * @param guards what guarded the tags, in words (e.g. "release tags v[0-9].* need --force")
      * @param approver who approved it (the Jenkins input's submitter), or null
+     * @param attachments what travelled with the image, per target repository
+     * @param scans what the scan gate's scanner said about each platform image
      */
     public record Promotion(String source, Digest sourceDigest, List<String> platforms, List<Target> targets, long mounted,
             long copied, long skipped, long bytesCopied, List<String> guards, String approver, String who, String build,
-            boolean dryRun, String outcome, String error) {
+            boolean dryRun, String outcome, String error, List<PromotionRecord.Attachment> attachments, List<ScanResult> scans) {
         public Promotion {
             platforms = List.copyOf(platforms);
             targets = List.copyOf(targets);
             guards = List.copyOf(guards);
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+            scans = scans == null ? List.of() : List.copyOf(scans);
         }
+    }
+
+    /** Every scan of the build's images. */
+    public List<ScanResult> scans() {
+        return images.stream().flatMap(i -> i.platforms().stream()).map(Platform::scan).filter(s -> s != null).toList();
     }
 
     /** One target of a promotion: the tag, what it named before and after, and what happened. */

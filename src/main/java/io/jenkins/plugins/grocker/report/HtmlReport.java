@@ -1,6 +1,9 @@
 package io.jenkins.plugins.grocker.report;
 
+import io.jenkins.plugins.grocker.build.BuildResult;
 import io.jenkins.plugins.grocker.events.Status;
+import io.jenkins.plugins.grocker.promote.PromotionRecord;
+import io.jenkins.plugins.grocker.scan.ScanResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,9 @@ public final class HtmlReport {
             svg .node.reused rect{fill:var(--reused);stroke:var(--reused-edge)}svg text{font:12px system-ui,"DejaVu Sans",sans-serif;fill:var(--ink)}
             svg text.name{font-weight:700;font-size:13px}svg text.small{fill:var(--muted);font-size:11px}
             svg .edge{fill:none;stroke:#7a8496;stroke-width:1.5}details summary{cursor:pointer;color:var(--accent)}
+            svg .node.failed rect{stroke:#c0392b;stroke-width:3}pre{background:#1d2330;color:#e8ebf0;padding:8px 12px;
+            border-radius:6px;overflow-x:auto;max-height:420px;font:12px ui-monospace,"DejaVu Sans Mono",monospace;white-space:pre-wrap}
+            .badge.passed{background:var(--reused);border-color:var(--reused-edge)}
             """;
 
     private HtmlReport() {}
@@ -75,8 +81,13 @@ public final class HtmlReport {
                     .append(stat(String.valueOf(report.images().size()), "images"))
                     .append(stat(String.valueOf(built), "built"))
                     .append(stat(String.valueOf(report.images().size() - built), "reused"))
-                    .append(stat(Html.seconds(seconds), "building, summed over platforms"))
-                    .append("</div>\n");
+                    .append(stat(Html.seconds(seconds), "building, summed over platforms"));
+            List<ScanResult> scans = report.scans();
+            if (!scans.isEmpty()) {
+                long failed = scans.stream().filter(r -> !r.passed()).count();
+                html.append(stat(failed == 0 ? "passed" : failed + " failed", "scan gate, " + scans.size() + " platform images"));
+            }
+            html.append("</div>\n");
         }
         html.append("</header>\n");
     }
@@ -116,9 +127,11 @@ public final class HtmlReport {
         for (GraphLayout.Node node : layout.nodes()) {
             int i = index.get(node.name());
             BuildReport.Image image = images.get(i);
-            String kind = image.built() ? "built" : "reused";
+            boolean scanFailed = image.platforms().stream().anyMatch(p -> p.scan() != null && !p.scan().passed());
+            String kind = (image.built() ? "built" : "reused") + (scanFailed ? " failed" : "");
             String platforms = String.join(" · ", image.platforms().stream().map(BuildReport.Platform::platform).toList());
-            String status = (image.built() ? "built" : "reused") + " · " + Html.seconds(image.seconds()) + " · " + Html.size(image.compressedSize());
+            String status = (image.built() ? "built" : "reused") + " · " + Html.seconds(image.seconds()) + " · " + Html.size(image.compressedSize())
+                    + (scanFailed ? " · scan failed" : "");
             String tags = image.tags().isEmpty() ? "no tags" : "tags: " + String.join(", ", image.tags());
             String title = image.name() + "\n" + status + "\n" + platforms + "\n" + tags + "\n" + (image.indexDigest() == null ? "not pushed" : image.indexDigest())
                     + (image.from() != null ? "\nfrom " + image.from() : "");
@@ -164,16 +177,22 @@ public final class HtmlReport {
         image.tags().forEach(t -> html.append("<code>").append(Html.escape(t)).append("</code>"));
         html.append(" · index <code>").append(image.indexDigest() == null ? "not pushed" : Html.escape(image.indexDigest())).append("</code></div>\n");
         html.append("<table><thead><tr><th>Platform</th><th>Outcome</th><th>Why</th><th class=\"num\">Seconds</th>")
-                .append("<th class=\"num\">Compressed</th><th>Digest</th></tr></thead><tbody>\n");
+                .append("<th class=\"num\">Compressed</th><th>Digest</th><th>Attached</th><th>Scan</th></tr></thead><tbody>\n");
         for (BuildReport.Platform p : image.platforms()) {
             String outcome = label(p.status());
             String badge = p.status() == null ? "" : p.status().isBuild() ? "built" : "reused";
             html.append("<tr><td>").append(Html.escape(p.platform())).append("</td><td><span class=\"badge ").append(badge).append("\">")
                     .append(Html.escape(outcome)).append("</span></td><td>").append(Html.escape(p.reason())).append("</td><td class=\"num\">")
                     .append(Html.seconds(p.seconds())).append("</td><td class=\"num\">").append(Html.size(p.compressedSize()))
-                    .append("</td><td><code>").append(p.digest() == null ? "—" : Html.escape(p.digest())).append("</code></td></tr>\n");
+                    .append("</td><td><code>").append(p.digest() == null ? "—" : Html.escape(p.digest())).append("</code></td><td>")
+                    .append(attachments(p.attachments())).append("</td><td>").append(scanBadge(p.scan())).append("</td></tr>\n");
         }
         html.append("</tbody></table>\n");
+        for (BuildReport.Platform p : image.platforms()) {
+            if (p.scan() != null) {
+                scanOutput(html, p.platform(), p.scan());
+            }
+        }
         for (BuildReport.Platform p : image.platforms()) {
             if (p.layers().isEmpty()) {
                 continue;
@@ -222,7 +241,64 @@ public final class HtmlReport {
                 .append(row("Approved by", p.approver() == null ? "no approval step" : p.approver()))
                 .append(row("Promoted by", p.who()));
         html.append("<tr><th>Build</th><td>").append(Html.link(p.build())).append("</td></tr>\n");
-        html.append("</tbody></table>\n</section>\n");
+        html.append("</tbody></table>\n");
+        html.append("<h3>Carried with the image</h3>\n");
+        if (p.attachments().isEmpty()) {
+            html.append("<p class=\"meta\">Nothing is attached to the source's manifests (no referrers, no cosign tags).</p>\n");
+        } else {
+            html.append("<table class=\"attachments\"><thead><tr><th>Target repository</th><th>What</th><th>Digest</th><th>About</th>")
+                    .append("<th>Outcome</th></tr></thead><tbody>\n");
+            for (PromotionRecord.Attachment a : p.attachments()) {
+                String what = a.tag() != null ? "tag " + a.tag() : a.artifactType() == null ? "artifact" : a.artifactType();
+                html.append("<tr><td><code>").append(Html.escape(a.repository())).append("</code></td><td>").append(Html.escape(what))
+                        .append("</td><td><code>").append(Html.escape(a.digest())).append("</code></td><td><code>")
+                        .append(Html.escape(Html.shortDigest(a.subject()))).append("</code></td><td>").append(Html.escape(a.outcome()))
+                        .append("</td></tr>\n");
+            }
+            html.append("</tbody></table>\n");
+        }
+        if (!p.scans().isEmpty()) {
+            html.append("<h3>Scan gate</h3>\n<table><thead><tr><th>Platform</th><th>Image</th><th>Scan</th><th class=\"num\">Seconds</th>")
+                    .append("</tr></thead><tbody>\n");
+            for (ScanResult r : p.scans()) {
+                html.append("<tr><td>").append(Html.escape(r.platform())).append("</td><td><code>").append(Html.escape(r.image()))
+                        .append("</code></td><td>").append(scanBadge(r)).append("</td><td class=\"num\">").append(Html.seconds(r.seconds()))
+                        .append("</td></tr>\n");
+            }
+            html.append("</tbody></table>\n");
+            for (ScanResult r : p.scans()) {
+                scanOutput(html, r.platform(), r);
+            }
+        }
+        html.append("</section>\n");
+    }
+
+    /** {@code sbom sha256:0123…, provenance sha256:4567…}, or a dash. */
+    private static String attachments(List<BuildResult.Attachment> attachments) {
+        if (attachments.isEmpty()) {
+            return "—";
+        }
+        StringBuilder out = new StringBuilder();
+        for (BuildResult.Attachment a : attachments) {
+            out.append(out.length() == 0 ? "" : "<br>").append(Html.escape(a.kind())).append(" <code title=\"")
+                    .append(Html.escape(a.digest())).append("\">").append(Html.escape(Html.shortDigest(a.digest()))).append("</code>");
+        }
+        return out.toString();
+    }
+
+    private static String scanBadge(ScanResult scan) {
+        if (scan == null) {
+            return "—";
+        }
+        return scan.passed() ? "<span class=\"badge passed\">passed</span>"
+                : "<span class=\"badge bad\">failed (exit " + scan.exitCode() + ")</span>";
+    }
+
+    /** The scanner's output, folded away when it passed. */
+    private static void scanOutput(StringBuilder html, String platform, ScanResult scan) {
+        html.append("<details class=\"scan\"").append(scan.passed() ? "" : " open").append("><summary>Scanner output for ")
+                .append(Html.escape(platform)).append(scan.sbom() ? " (given the SBOM)" : " (no SBOM)").append("</summary><pre>")
+                .append(scan.output().isEmpty() ? "(no output)" : Html.escape(scan.output())).append("</pre></details>\n");
     }
 
     /** built, reused; to build, to reuse for a plan. */

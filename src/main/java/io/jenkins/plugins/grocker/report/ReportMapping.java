@@ -47,8 +47,8 @@ public final class ReportMapping {
                     rows.add(new BuildReport.Layer(l.digest(), l.size(), parentLayers == null ? null : parentLayers.contains(l.digest())));
                 }
                 Long size = own.isEmpty() ? null : own.stream().mapToLong(LayerSource.Layer::size).sum();
-                platforms.add(new BuildReport.Platform(p.platform(), p.status(), p.reason() == null ? null : p.reason().toString(), p.seconds(),
-                        p.digest(), size, rows));
+                platforms.add(new BuildReport.Platform(p.platform(), p.status(), p.reason() == null ? null : p.reason().toString(),
+                        p.seconds(), p.digest(), size, rows, p.attachments(), p.scan()));
             }
             images.add(new BuildReport.Image(image.name(), image.repository(), image.parent(), image.from(), image.tags(),
                     image.index() == null ? null : image.index().digest(), platforms));
@@ -73,7 +73,8 @@ public final class ReportMapping {
         BuildReport.Promotion promotion = new BuildReport.Promotion(source == null ? null : source.ref(),
                 source == null ? null : source.digest(), source == null ? List.of() : source.platforms(), targets,
                 blobs.mounted(), blobs.copied(), blobs.skipped(), blobs.bytesCopied(), guards, approver, record.who(),
-                record.build(), record.dryRun(), record.outcome() == null ? null : record.outcome().toString(), record.error());
+                record.build(), record.dryRun(), record.outcome() == null ? null : record.outcome().toString(), record.error(),
+                record.attachments(), record.scans());
         return new BuildReport("grocker promotion report: " + (source == null ? "?" : source.ref()), record.time(), null, List.of(),
                 promotion, toolVersion);
     }

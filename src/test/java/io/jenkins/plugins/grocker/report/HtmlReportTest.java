@@ -42,8 +42,21 @@ class HtmlReportTest {
         String html = HtmlReport.render(ReportMapping.fromBuild(ReportSamples.build(), ReportSamples.layers(), null, "0.1.0"));
 
         assertThat(html).doesNotContain(ReportSamples.HOSTILE_NAME).doesNotContain(ReportSamples.HOSTILE_TAG)
-                .doesNotContain(ReportSamples.HOSTILE_REASON).doesNotContain("onerror=\"");
+                .doesNotContain(ReportSamples.HOSTILE_REASON).doesNotContain(ReportSamples.HOSTILE_OUTPUT).doesNotContain("onerror=\"");
         assertThat(html).contains("&lt;script&gt;throw new Error(&#39;name&#39;)&lt;/script&gt;&amp;&quot;&#39;");
+    }
+
+    @Test
+    void showsWhatIsAttachedAndWhatTheScannerSaid() {
+        String html = HtmlReport.render(ReportMapping.fromBuild(ReportSamples.build(), ReportSamples.layers(), null, "0.1.0"));
+
+        assertThat(count(html, "<td>sbom <code title=\"sha256:")).isEqualTo(12);
+        assertThat(count(html, "provenance <code title=\"sha256:")).isEqualTo(12);
+        assertThat(html).contains("<b>1 failed</b>scan gate, 12 platform images");
+        assertThat(count(html, Pattern.quote("<span class=\"badge bad\">failed (exit 3)</span>"))).isEqualTo(1);
+        assertThat(html).contains("<details class=\"scan\" open><summary>Scanner output for linux/amd64 (given the SBOM)</summary>"
+                + "<pre>marker package grocker-scan-marker 1.0 found\n&lt;/pre&gt;&lt;script&gt;");
+        assertThat(html).contains("<g class=\"node built failed\" data-image=\"app-runner\">");
     }
 
     @Test
@@ -64,6 +77,9 @@ class HtmlReportTest {
                 .contains("release tags (v[0-9].*, X.Y.Z) move only with --force").contains("release-managers: alice")
                 .contains("<a href=\"https://ci.example.org/job/release/42/\" rel=\"noreferrer\">");
         assertThat(html).doesNotContain(ReportSamples.HOSTILE_REASON).doesNotContain("<g class=\"node");
+        assertThat(html).contains("<h3>Carried with the image</h3>").contains("<td>application/vnd.cyclonedx+json</td>")
+                .contains("<td>tag sha256-" + ReportSamples.digest("app-runner").hex() + ".sig</td>")
+                .contains("<h3>Scan gate</h3>");
     }
 
     @Test

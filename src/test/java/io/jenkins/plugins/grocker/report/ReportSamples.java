@@ -4,6 +4,7 @@ import io.jenkins.plugins.grocker.build.BuildResult;
 import io.jenkins.plugins.grocker.build.Reason;
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
 import io.jenkins.plugins.grocker.promote.PromotionRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ final class ReportSamples {
     static final String HOSTILE_NAME = "<script>throw new Error('name')</script>&\"'";
     static final String HOSTILE_TAG = "\"><img src=x onerror=\"throw new Error('tag')\">";
     static final String HOSTILE_REASON = "</text><script>throw new Error('reason')</script><text>";
+    static final String HOSTILE_OUTPUT = "</pre><script>throw new Error('scanner')</script><pre>";
 
     private ReportSamples() {}
 
@@ -51,8 +53,16 @@ final class ReportSamples {
                 Reason reason = name.equals(HOSTILE_NAME) ? Reason.recorded(HOSTILE_REASON)
                         : built ? Reason.newKey(digest(name + platform).shortForm())
                         : Reason.foundInRegistry(digest(name + platform).shortForm(), "127.0.0.1:5000");
+                List<BuildResult.Attachment> attached = List.of(
+                        new BuildResult.Attachment("sbom", "application/vnd.cyclonedx+json", digest("sbom" + name + platform), "referrers-tag"),
+                        new BuildResult.Attachment("provenance", "application/vnd.in-toto+json", digest("prov" + name + platform), "referrers-tag"));
+                boolean marked = name.equals("app-runner") && platform.endsWith("amd64");
+                ScanResult scan = new ScanResult(name, platform, "127.0.0.1:5000/flowcore/" + name + "@" + digest(name + platform),
+                        marked ? 3 : 0, !marked, 0.4, marked ? "marker package grocker-scan-marker 1.0 found\n" + HOSTILE_OUTPUT + "\n"
+                        : "no finding\n", true);
                 platforms.add(new BuildResult.PlatformResult(platform, digest(name + platform), null, digest(name).shortForm(),
-                        built ? Status.BUILT : Status.REUSED, reason, built ? (platform.endsWith("arm64") ? 212.5 : 31.4) : 0.2, "unix:///var/run/docker.sock"));
+                        built ? Status.BUILT : Status.REUSED, reason, built ? (platform.endsWith("arm64") ? 212.5 : 31.4) : 0.2,
+                        "unix:///var/run/docker.sock", attached, scan));
             }
             List<String> tags = name.equals(HOSTILE_NAME) ? List.of(HOSTILE_TAG, "3.11") : List.of("3.11", "latest");
             images.add(new BuildResult.ImageResult(name, "127.0.0.1:5000/flowcore/" + (name.equals(HOSTILE_NAME) ? "odd" : name),
@@ -95,6 +105,14 @@ final class ReportSamples {
                 List.of(new PromotionRecord.Target("127.0.0.1:5000/release/app-runner:1.4.2", null, digest("app-runner"), PromotionRecord.TargetOutcome.TAGGED, null),
                         new PromotionRecord.Target("127.0.0.1:5000/release/app-runner:" + "latest", digest("old"), digest("app-runner"),
                                 PromotionRecord.TargetOutcome.TAGGED, HOSTILE_REASON)),
-                new PromotionRecord.Blobs(9, 0, 0, 0), PromotionRecord.Outcome.PROMOTED, null);
+                new PromotionRecord.Blobs(9, 0, 0, 0), PromotionRecord.Outcome.PROMOTED, null,
+                List.of(new PromotionRecord.Attachment("127.0.0.1:5000/release/app-runner", digest("app-runnerlinux/amd64"),
+                                digest("sbomapp-runnerlinux/amd64"), "application/vnd.cyclonedx+json", null, "copied"),
+                        new PromotionRecord.Attachment("127.0.0.1:5000/release/app-runner", digest("app-runnerlinux/amd64"),
+                                digest("provapp-runnerlinux/amd64"), "application/vnd.in-toto+json", null, "copied"),
+                        new PromotionRecord.Attachment("127.0.0.1:5000/release/app-runner", digest("app-runner"), digest("cosign"),
+                                null, "sha256-" + digest("app-runner").hex() + ".sig", "copied")),
+                List.of(new ScanResult("127.0.0.1:5000/flowcore/app-runner", "linux/amd64", "127.0.0.1:5000/flowcore/app-runner@"
+                        + digest("app-runnerlinux/amd64"), 0, true, 1.2, "no finding\n", true)));
     }
 }

@@ -42,9 +42,9 @@ public final class CycloneDx {
         bom.setVersion(1);
 
         Metadata metadata = new Metadata();
-        if (subject.created() != null) {
-            metadata.setTimestamp(Date.from(subject.created()));
-        }
+        // the library's Metadata starts with the current time: none unless the subject says when, so that the same
+        // image always gives the same bytes
+        metadata.setTimestamp(subject.created() == null ? null : Date.from(subject.created()));
         Component tool = new Component();
         tool.setType(Component.Type.APPLICATION);
         tool.setName("grocker");

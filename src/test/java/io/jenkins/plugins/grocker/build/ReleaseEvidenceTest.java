@@ -218,4 +218,27 @@ class ReleaseEvidenceTest {
                 .doesNotContain("hunter2");
         assertThat(result.seconds()).isLessThan(10);
     }
+
+    @Test
+    void theScannerKeepsTheEndOfALongOutput() {
+        Scanner scanner = new Scanner("seq 1 20000; echo last line", Duration.ofMinutes(1), Map.of("PATH", System.getenv("PATH")));
+
+        ScanResult result = scanner.scan(new io.jenkins.plugins.grocker.scan.ScanRequest("x", Platform.LINUX_AMD64, "reg/x@sha256:0", null));
+
+        assertThat(result.passed()).isTrue();
+        assertThat(result.sbom()).isFalse();
+        assertThat(result.output()).hasSize(Scanner.MAX_OUTPUT + 1).startsWith("…").endsWith("20000\nlast line\n");
+    }
+
+    @Test
+    void withoutPushTheScannerIsToldTheLocalKeyTag() throws Exception {
+        Scanner scanner = new Scanner("echo \"$GROCKER_SCAN_IMAGE sbom=[$GROCKER_SCAN_SBOM]\"", Duration.ofMinutes(1), Map.of());
+
+        BuildResult result = BaseBuild.of(spec, BuildOptions.defaults().withPush(false).withScanner(scanner),
+                new BuildServices(Engines.single(engine), client, Credentials.none(), e -> { })).run();
+
+        ScanResult py = result.image("python-base").platforms().get(0).scan();
+        assertThat(py.image()).isEqualTo(registry.host() + "/loom/python-base:gk-" + result.image("python-base").platforms().get(0).key());
+        assertThat(py.output()).isEqualTo(py.image() + " sbom=[]\n");
+    }
 }

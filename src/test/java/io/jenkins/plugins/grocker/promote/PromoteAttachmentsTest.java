@@ -193,4 +193,43 @@ class PromoteAttachmentsTest {
         assertThat(b.requests("PUT", "/manifests/")).isEmpty();
         assertThat(Files.readString(dir.resolve("audit.json"))).contains("\"outcome\" : \"refused\"", "marker in");
     }
+
+    @Test
+    void aDryRunScansAndReportsWithoutFailing() throws Exception {
+        Scanner refusing = new Scanner("echo \"would refuse $GROCKER_SCAN_PLATFORM\"; exit 1", Duration.ofMinutes(1), Map.of());
+
+        PromotionRecord record = promote(List.of(ref(b, "prod/app:1.0")), true, refusing, new ArrayList<>());
+
+        assertThat(record.outcome()).isEqualTo(PromotionRecord.Outcome.DRY_RUN);
+        assertThat(record.scans()).hasSize(2).noneMatch(ScanResult::passed);
+        assertThat(record.scans().get(1).output()).isEqualTo("would refuse linux/arm64\n");
+        assertThat(b.tags("prod/app")).isEmpty();
+    }
+
+    @Test
+    void publishScansEveryPlatformImageBeforeWritingAnyTag() throws Exception {
+        Publisher publisher = new Publisher(client, events -> { });
+        ImageReference index = ref(a, "team/app").withDigest(image.digest());
+        Scanner marker = new Scanner("if [ -n \"$GROCKER_SCAN_SBOM\" ] && grep -q grocker-scan-marker \"$GROCKER_SCAN_SBOM\"; then "
+                + "echo marker; exit 2; fi", Duration.ofMinutes(1), Map.of());
+
+        ScanException refused = catchThrowableOfType(ScanException.class,
+                () -> publisher.publish(List.of(index), List.of("candidate"), TagGuard.of(null, false, false), false, marker));
+
+        assertThat(refused.getMessage()).isEqualTo("the scan gate refused " + a.host() + "/team/app linux/amd64 (exit 2): no tag was moved");
+        assertThat(a.tags("team/app")).doesNotContain("candidate");
+        Publisher.Published result = (Publisher.Published) refused.result();
+        assertThat(result.scans()).extracting(ScanResult::passed).containsExactly(false, true);
+        assertThat(result.tags()).isEmpty();
+
+        Publisher.Published dry = publisher.publish(List.of(index), List.of("candidate"), TagGuard.of(null, false, false), true, marker);
+        assertThat(dry.dryRun()).isTrue();
+        assertThat(dry.scans()).extracting(ScanResult::passed).containsExactly(false, true);
+        assertThat(a.tags("team/app")).doesNotContain("candidate");
+
+        Publisher.Published passed = publisher.publish(List.of(index), List.of("candidate"), TagGuard.of(null, false, false), false,
+                new Scanner("true", Duration.ofMinutes(1), Map.of()));
+        assertThat(passed.scans()).hasSize(2).allMatch(ScanResult::passed);
+        assertThat(a.digestOf("team/app", "candidate")).contains(image.digest().toString());
+    }
 }

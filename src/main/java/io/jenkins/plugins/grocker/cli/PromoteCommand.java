@@ -115,12 +115,13 @@ final class PromoteCommand extends TaggingCommand {
                 scanner);
         RegistryClient client = registryOptions.client(env);
         long start = System.nanoTime();
+        java.time.Instant startedAt = clock.instant().minusSeconds(1);
         PromotionRecord record;
         try {
             record = new Promoter(client, new ConsoleReporter(out, verbose), registryOptions.jobs, clock).promote(request);
         } catch (GrockerException e) {
             PromotionRecord failed = e instanceof ScanException s && s.result() instanceof PromotionRecord r ? r
-                    : dryRun ? null : readAudit(auditFile, start);
+                    : dryRun ? null : readAudit(auditFile, startedAt);
             if (failed != null) {
                 writeResult(failed);
                 report.promotion(failed, guard.describe(), approver(env));
@@ -149,9 +150,10 @@ final class PromoteCommand extends TaggingCommand {
     }
 
     /** The audit record this run wrote (after {@code start}), for the report of a refused or failed promotion. */
-    private static PromotionRecord readAudit(Path auditFile, long start) {
+    private static PromotionRecord readAudit(Path auditFile, java.time.Instant start) {
         try {
-            if (!java.nio.file.Files.isRegularFile(auditFile)) {
+            if (!java.nio.file.Files.isRegularFile(auditFile)
+                    || java.nio.file.Files.getLastModifiedTime(auditFile).toInstant().isBefore(start)) {
                 return null;
             }
             return new com.fasterxml.jackson.databind.ObjectMapper().readValue(auditFile.toFile(), PromotionRecord.class);

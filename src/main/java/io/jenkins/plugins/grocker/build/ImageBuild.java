@@ -41,9 +41,11 @@ import java.util.function.Consumer;
  * external base to one digest per platform, then for every target and platform, parents first, renders the
  * context, computes the key and looks it up ({@link Decision}). {@link #run(BuildPlan)} carries the decisions out:
  * parents first and independent images at the same time (at most {@code jobs} at once), it reuses, or builds and
- * pushes, each image (deciding the children of rebuilt parents once their digest is known); then it pushes one
- * index per target; then, only when every image succeeded, it moves the tags. A failure before the tags leaves
- * every tag where it was.
+ * pushes, each image (deciding the children of rebuilt parents once their digest is known) and, with a
+ * {@link RunInfo}, attaches to each image it pushed an SBOM and a provenance record ({@link AttachArtifactsStep});
+ * then it pushes one index per target; then the scan gate, when there is a scanner, runs on every image and platform
+ * (a refusal is a {@link io.jenkins.plugins.grocker.ScanException} carrying the result); then, only when every image
+ * succeeded and passed, it moves the tags. A failure before the tags leaves every tag where it was.
  *
  * <p>Both hierarchy images ({@link BaseBuild}) and application images (the compiler of {@link CompileBuild}, the
  * runner of {@link RunnerBuild}) are built here. One instance may plan and run once; not thread-safe.

@@ -23,11 +23,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Promotes an image or index, every platform, digest for digest, to one or more targets, as steps:
- * {@link ResolveSourceStep}, {@link PlanPromotionStep} (current digests, guard, blob actions; a dry run stops
- * here), then for each target repository {@link CopyBlobsStep} (mount inside a registry, stream across) and
- * {@link PushManifestsStep} (children, then the index, by digest), and only when every repository is complete,
- * {@link MoveTagsStep}. Writes the audit record whatever the outcome (but for a dry run or bad input found before
+ * Promotes an image or index, every platform, digest for digest, with what is attached to it, to one or more
+ * targets, as steps: {@link ResolveSourceStep}, {@link ResolveAttachmentsStep} (referrers and cosign tags),
+ * {@link PlanPromotionStep} (current digests, guard, blob actions), the scan gate ({@link ScanGate}; a dry run stops
+ * here), then for each target repository {@link CopyBlobsStep} (mount inside a registry, stream across),
+ * {@link PushManifestsStep} (children, then the index, by digest) and {@link PushAttachmentsStep}, and only when
+ * every repository is complete, {@link MoveTagsStep}. Writes the audit record whatever the outcome (but for a dry run or bad input found before
  * the source was read). Emits {@link BuildEvent.Info} lines, never prints.
  *
  * <p>Thread-safe: an instance holds only the client, the listener (both thread-safe) and settings; each call

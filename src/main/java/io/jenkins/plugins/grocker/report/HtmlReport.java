@@ -13,7 +13,8 @@ import java.util.Map;
  * or other resource from anywhere, and a Content-Security-Policy that forbids them, so it opens offline and as
  * a Jenkins artifact. The hierarchy is an inline SVG laid out by {@link GraphLayout}: one box ({@code g.node})
  * per image with its platforms, built or reused, seconds, size, digest and tags; an arrow from each parent.
- * Below it, per image, the platforms and the layer tables; then the promotion, if any. Every value is escaped.
+ * Below it, per image, the platforms (with their attached SBOM and provenance and the scan), the scanner's output
+ * and the layer tables; then the promotion, if any, with what travelled with the image. Every value is escaped.
  * Stateless and thread-safe.
  */
 public final class HtmlReport {

@@ -183,4 +183,38 @@ class ReleaseCommandsTest {
             assertThat(r.err().lines()).as(String.join(" ", c.getKey())).hasSize(1);
         }
     }
+
+    @Test
+    void publishWritesItsReportAndTheScanGateKeepsTheTags() throws Exception {
+        io.jenkins.plugins.grocker.testing.TestImages.Image image = io.jenkins.plugins.grocker.testing.TestImages.pushIndex(client,
+                repo.withTag("gk-0"), 3, 1, 64);
+        StringBuilder platforms = new StringBuilder();
+        for (int i = 0; i < image.children().size(); i++) {
+            platforms.append(i == 0 ? "" : ",").append("{\"platform\":\"").append(i == 0 ? "linux/amd64" : "linux/arm64")
+                    .append("\",\"digest\":\"").append(image.children().get(i).digest()).append("\",\"status\":\"built\",")
+                    .append("\"reason\":\"no image with key 0123 yet\",\"seconds\":1.5}");
+        }
+        Path result = dir.resolve("result.json");
+        Files.writeString(result, "{\"spec\":\"app.yaml\",\"pushed\":true,\"images\":[{\"name\":\"app\",\"repository\":\""
+                + repo.name() + "\",\"status\":\"built\",\"index\":{\"digest\":\"" + image.digest()
+                + "\",\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"size\":1},\"tags\":[],\"platforms\":["
+                + platforms + "]}]}");
+        Path report = dir.resolve("publish.html");
+
+        GrockerCommandTest.Run refused = run(Map.of(), "publish", "--result", result.toString(), "--tag", "candidate",
+                "--scan-command", "echo \"refused $GROCKER_SCAN_PLATFORM\"; exit 7", "--report", report.toString(),
+                "--output-json", dir.resolve("published.json").toString());
+        assertThat(refused.code()).isEqualTo(5);
+        assertThat(refused.err()).isEqualTo("grocker: the scan gate refused " + repo.name() + " linux/amd64 (exit 7), "
+                + repo.name() + " linux/arm64 (exit 7): no tag was moved\n");
+        assertThat(registry.tags("team/app")).doesNotContain("candidate");
+        assertThat(Files.readString(report)).contains("refused linux/arm64").contains("failed (exit 7)").contains("<svg");
+        assertThat(new ObjectMapper().readTree(dir.resolve("published.json").toFile()).path("scans")).hasSize(2);
+
+        GrockerCommandTest.Run passed = run(Map.of(), "publish", "--result", result.toString(), "--tag", "candidate",
+                "--scan-command", "true", "--report", report.toString());
+        assertThat(passed.code()).as(passed.err()).isZero();
+        assertThat(registry.digestOf("team/app", "candidate")).contains(image.digest().toString());
+        assertThat(Files.readString(report)).contains(repo.name() + ":candidate").contains("badge passed");
+    }
 }

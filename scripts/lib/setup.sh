@@ -353,6 +353,8 @@ ensure_rootfs() {
   local arches=("$@")
   ((${#arches[@]})) || arches=(amd64 arm64)
   export GROCKER_ROOTFS_DIR="${GROCKER_ROOTFS_DIR:-/var/cache/grocker/rootfs}"
+  # examples/debian/debian.yaml takes its root filesystems from there, outside its own directory
+  export GROCKER_ALLOWED_PATHS="${GROCKER_ALLOWED_PATHS:+$GROCKER_ALLOWED_PATHS:}$GROCKER_ROOTFS_DIR"
   local dir="$GROCKER_ROOTFS_DIR" suite="${GROCKER_DEBIAN_SUITE:-bookworm}"
   local start=$SECONDS arch out missing=()
   for arch in "${arches[@]}"; do

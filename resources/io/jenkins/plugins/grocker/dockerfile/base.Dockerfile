@@ -22,6 +22,9 @@ RUN ["/usr/local/lib/grocker/add-user", {{user}}]
 RUN ["/usr/local/lib/grocker/make-venv", {{venv}}]
 ENV VIRTUAL_ENV={{venvPath}} PATH={{venvPath}}/bin:$PATH
 {{/venv}}
+{{#requirements}}
+{{requirements}}
+{{/requirements}}
 {{#pip}}
 RUN ["/usr/local/lib/grocker/pip-install", {{pip}}]
 {{/pip}}
@@ -31,6 +34,9 @@ RUN ["/usr/local/lib/grocker/pip-install", {{pip}}]
 {{#dirs}}
 RUN ["/usr/local/lib/grocker/make-dirs", {{dirs}}]
 {{/dirs}}
+{{#entrypointFiles}}
+{{entrypointFiles}}
+{{/entrypointFiles}}
 {{#env}}
 ENV {{env}}
 {{/env}}
@@ -46,6 +52,12 @@ EXPOSE {{ports}}
 {{#healthcheck}}
 HEALTHCHECK {{healthcheck}}
 {{/healthcheck}}
+{{#volumes}}
+VOLUME {{volumes}}
+{{/volumes}}
+{{#entrypoint}}
+ENTRYPOINT {{entrypoint}}
+{{/entrypoint}}
 {{#cmd}}
 CMD {{cmd}}
 {{/cmd}}

@@ -16,7 +16,8 @@ RUN ["/usr/local/lib/grocker/apt-install", {{packages}}]
 RUN ["/usr/local/lib/grocker/add-user", {{user}}]
 {{/user}}
 COPY --from=install {{venv}} {{venv}}
-COPY entrypoint.json /etc/grocker/entrypoint.json
+COPY entrypoint/ {{entrypointDir}}/
+COPY entrypoint.conf {{fragment}}
 {{#templates}}
 COPY templates/ /etc/grocker/templates/
 {{/templates}}
@@ -41,5 +42,5 @@ VOLUME [{{volumes}}]
 HEALTHCHECK {{healthcheck}}
 {{/healthcheck}}
 USER {{finalUser}}
-ENTRYPOINT ["/usr/bin/tini", "--", "{{venv}}/bin/python", "/usr/local/lib/grocker/entrypoint.py"]
+ENTRYPOINT [{{entrypoint}}]
 CMD []

@@ -13,6 +13,11 @@ public class EngineException extends GrockerException {
         super(message, cause);
     }
 
+    /** With lines that explain the failure (the last lines of a failed build step). */
+    public EngineException(String message, Throwable cause, java.util.List<String> details) {
+        super(message, cause, details);
+    }
+
     @Override
     public int exitCode() {
         return 3;

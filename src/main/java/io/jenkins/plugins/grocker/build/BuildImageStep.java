@@ -10,11 +10,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Builds one image for one platform from its context and tags it with its key tag. Returns the image id. */
+/**
+ * Builds one image for one platform from its context and tags it with its key tag. Returns the image id. When the
+ * build fails, the exception carries the last {@link #TAIL_LINES} lines the failed step printed, so that the reason
+ * shows without {@code --verbose}. Terminal colour escapes are removed from the lines it hands on.
+ */
 final class BuildImageStep {
+    static final int TAIL_LINES = 20;
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]");
+
     private final ContainerEngine engine;
     private final BuildContext context;
     private final Platform platform;
@@ -46,7 +54,33 @@ final class BuildImageStep {
                     .labels(labels)
                     .networkMode(networkMode)
                     .build();
-            return engine.build(request, output);
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+            Consumer<String> keeping = raw -> {
+                // the classic builder colours a RUN step's stderr (ESC[91m ... ESC[0m): drop the escapes, so that a
+                // script's "grocker: ..." line is seen as one and the lines read well in a Jenkins log
+                String line = ANSI.matcher(raw).replaceAll("");
+                synchronized (tail) {
+                    if (line.startsWith("Step ")) {
+                        tail.clear();
+                    }
+                    if (!line.startsWith(" ---> ") && !line.isBlank()) {
+                        tail.addLast(line);
+                        if (tail.size() > TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
+                }
+                output.accept(line);
+            };
+            try {
+                return engine.build(request, keeping);
+            } catch (EngineException e) {
+                List<String> lines;
+                synchronized (tail) {
+                    lines = List.copyOf(tail);
+                }
+                throw lines.isEmpty() ? e : new EngineException(e.getMessage(), e, lines);
+            }
         } finally {
             Files.deleteIfExists(tar);
         }

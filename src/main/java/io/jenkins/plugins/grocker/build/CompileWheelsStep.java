@@ -5,6 +5,7 @@ import io.jenkins.plugins.grocker.events.BuildEvent;
 import io.jenkins.plugins.grocker.EngineException;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.LockFile;
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.docker.ContainerResult;
 import io.jenkins.plugins.grocker.docker.ContainerEngine;
@@ -39,6 +40,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Compiles the wheels of one platform in a container of the compiler image. Sources, constraints, cached
  * wheels and (when the index needs them) a netrc file go in through the archive API before the container
  * starts; the wheels come out the same way. The container, and with it the netrc file, is removed after.
+ * The compilation holds the lock of the compiler's dependency wheel pool ({@link WheelCache#lock}) from reading the
+ * pool to adding what it built, so two compilations in one compiler on one machine take turns and the second one
+ * builds no dependency the first one built.
  */
 final class CompileWheelsStep {
     static final String SCRIPT = "/tmp/grocker/compile-wheels";
@@ -83,6 +87,31 @@ final class CompileWheelsStep {
             listener.on(new BuildEvent.Finished(image, platform, Status.REUSED, null, seconds(start)));
             return new Outcome(previous.app(), previous.version(), previous.requirement(), Status.REUSED, old);
         }
+        try (LockFile pool = lockPool(image)) {
+            return compile(image, key, start);
+        }
+    }
+
+    /**
+     * Takes the lock of the compiler's dependency wheel pool: a second compilation in the same compiler on this machine
+     * waits, saying so, and then compiles with the wheels the first one added.
+     */
+    private LockFile lockPool(String image) throws EngineException {
+        String what = "another compilation on this machine that uses wheel pool " + compiler.key().substring(0, 12) + " ("
+                + image + " " + platform + ")";
+        try {
+            return cache.lock(compiler.key(), KeyLocks.PROGRESS_EVERY, waited -> listener.on(new BuildEvent.Info(
+                    waited.isZero() ? "waiting for " + what : "still waiting for " + what + " after " + KeyLocks.format(waited))));
+        } catch (IOException e) {
+            throw new EngineException("cannot lock the wheel pool " + cache.pool(compiler.key()) + " (set GROCKER_CACHE_DIR to a "
+                    + "writable directory): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    private Outcome compile(String image, CacheKey key, long start) throws GrockerException, IOException {
         listener.on(new BuildEvent.Started(image, platform, Status.BUILD, "pip wheel " + app.appText() + " with " + index.description()));
         Path work = Files.createTempDirectory("grocker-compile-");
         try {

@@ -40,7 +40,7 @@ final class DecideImageStep {
         String endpoint = engine.endpoint();
         if (found.isEmpty()) {
             Reason reason = rebuiltParent != null ? Reason.parentRebuilt(rebuiltParent) : Reason.newKey(key.shortForm());
-            return new Decision.Build(target, platform, key, keyTag, context, reason, endpoint, from);
+            return new Decision.Build(target, platform, key, keyTag, context, from, reason, endpoint);
         }
         FindCachedImageStep.Found hit = found.get();
         Reason reason = !push ? Reason.foundLocally(key.shortForm())

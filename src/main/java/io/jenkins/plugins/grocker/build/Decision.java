@@ -36,11 +36,13 @@ public sealed interface Decision {
     }
 
     /**
-     * No image has the key: running builds the rendered context (and pushes it when pushing). {@code from} is the
-     * base or parent it is rendered on, pinned by digest (by key tag without push), or {@code scratch}.
+     * No image has the key: running builds the rendered context (and pushes it when pushing).
+     *
+     * @param from what the context starts from: the base or parent pinned by digest (or by key tag without push), or
+     *     {@code scratch}
      */
     record Build(BuildTarget target, Platform platform, CacheKey key, ImageReference keyTag, BuildContext context,
-            Reason reason, String engine, String from) implements Decision {
+            String from, Reason reason, String engine) implements Decision {
         @Override
         public Status status() {
             return Status.BUILD;

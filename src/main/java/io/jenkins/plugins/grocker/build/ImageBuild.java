@@ -1,9 +1,16 @@
 package io.jenkins.plugins.grocker.build;
 
-import io.jenkins.plugins.grocker.EngineException;
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.registry.Referrers;
+import io.jenkins.plugins.grocker.sbom.CycloneDx;
+import io.jenkins.plugins.grocker.scan.ScanRequest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
+import io.jenkins.plugins.grocker.scan.Scanner;
+import java.time.Instant;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.Parallel;
+import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.EngineInfo;
 import io.jenkins.plugins.grocker.docker.RegistryAuth;
@@ -19,33 +26,27 @@ import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.Manifest;
 import io.jenkins.plugins.grocker.registry.MediaTypes;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
-import io.jenkins.plugins.grocker.ScanException;
-import io.jenkins.plugins.grocker.registry.Referrers;
-import io.jenkins.plugins.grocker.sbom.CycloneDx;
-import io.jenkins.plugins.grocker.scan.ScanRequest;
-import io.jenkins.plugins.grocker.scan.ScanResult;
-import io.jenkins.plugins.grocker.scan.Scanner;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * Builds a set of {@link BuildTarget}s in two phases. {@link #plan()} decides, changing nothing: it resolves every
  * external base to one digest per platform, then for every target and platform, parents first, renders the
  * context, computes the key and looks it up ({@link Decision}). {@link #run(BuildPlan)} carries the decisions out:
- * parents first and independent images at the same time (at most {@code jobs} at once), it reuses, or builds and
- * pushes, each image (deciding the children of rebuilt parents once their digest is known) and, with a
- * {@link RunInfo}, attaches to each image it pushed an SBOM and a provenance record ({@link AttachArtifactsStep});
- * then it pushes one index per target; then the scan gate, when there is a scanner, runs on every image and platform
- * (a refusal is a {@link io.jenkins.plugins.grocker.ScanException} carrying the result); then, only when every image
- * succeeded and passed, it moves the tags. A failure before the tags leaves every tag where it was.
+ * parents first and independent images at the same time (at most {@code jobs} at once), it reuses, or makes
+ * ({@link MakeImageStep}: under the key's lock on this machine, looked up again, built, published first writer wins)
+ * each image, deciding the children of rebuilt parents once their digest is known, and, with a {@link RunInfo},
+ * attaches to each image it published an SBOM and a provenance record ({@link AttachArtifactsStep}); then it reads every
+ * key back ({@link CheckKeysStep}) and moves onto what the registry holds; then it pushes one index per target; then
+ * the scan gate, when there is a scanner, runs on every image and platform (a refusal is a
+ * {@link io.jenkins.plugins.grocker.ScanException} carrying the result); then, only when every image succeeded and
+ * passed, it moves the tags ({@link TagImagesStep}). A failure before the tags leaves every tag where it was. Other runs of the same images, on this machine or others, may go on at the same time: see
+ * {@code docs/architecture.md}, "Concurrent runs".
  *
  * <p>Both hierarchy images ({@link BaseBuild}) and application images (the compiler of {@link CompileBuild}, the
  * runner of {@link RunnerBuild}) are built here. One instance may plan and run once; not thread-safe.
@@ -55,6 +56,10 @@ public final class ImageBuild {
     public static final String KEY_LABEL = "io.grocker.key";
     /** Label holding the name of the image in its spec. */
     public static final String IMAGE_LABEL = "io.grocker.image";
+    /** Label holding what the image was built on: the parent or base pinned by digest, or {@code scratch}. */
+    public static final String FROM_LABEL = "io.grocker.from";
+    /** How many times a run moves onto keys that other builds published at the same moment before it gives up. */
+    static final int SETTLE_ROUNDS = 3;
 
     private final String origin;
     private final List<BuildTarget> targets;
@@ -63,6 +68,7 @@ public final class ImageBuild {
     private final RegistryClient registry;
     private final Credentials credentials;
     private final BuildListener listener;
+    private final KeyLocks locks;
 
     /**
      * @param origin the spec file, for the result
@@ -76,6 +82,7 @@ public final class ImageBuild {
         this.registry = services.registry();
         this.credentials = services.credentials();
         this.listener = services.listener();
+        this.locks = services.locks();
     }
 
     /** Plans, then runs the plan. */
@@ -86,11 +93,37 @@ public final class ImageBuild {
     /**
      * One image on one platform once it is done.
      *
-     * @param attachments what its manifest has attached in the registry (attached now, or found)
-     * @param sbom the SBOM made for it in this run, or null
+     * @param imageId the image in the local engine, or null (reused from the registry, or another build's image adopted)
+     * @param manifest the image in the registry, or null without push
+     * @param published whether this run pushed {@code manifest} under the key (built here, or the local engine's),
+     *     rather than found it in the registry
+     * @param attachments what its manifest has attached in the registry (attached by this run, or found)
+     * @param sbom the SBOM this run made for it, or null
      */
     record Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
-            ImageReference keyTag, double seconds, String engine, List<BuildResult.Attachment> attachments, byte[] sbom) {}
+            ImageReference keyTag, double seconds, String engine, boolean published, List<BuildResult.Attachment> attachments,
+            byte[] sbom) {
+        Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
+                ImageReference keyTag, double seconds, String engine, boolean published) {
+            this(platform, key, status, reason, imageId, manifest, keyTag, seconds, engine, published, List.of(), null);
+        }
+
+        /** The same outcome with what is attached to its manifest. */
+        Outcome withAttachments(List<BuildResult.Attachment> value, byte[] madeSbom) {
+            return new Outcome(platform, key, status, reason, imageId, manifest, keyTag, seconds, engine, published, value,
+                    madeSbom);
+        }
+
+        /**
+         * The same image slot holding what another build published under the key since: when this run had published
+         * its own image, the reason says that another build's is used instead ({@link Reason.Kind#ADOPTED}); when it
+         * had found the key in the registry, the reason stays (it found the key there; the key now names another image).
+         */
+        Outcome adopt(Descriptor theirs) {
+            Reason now = published ? Reason.adopted(key.shortForm(), keyTag.registry()) : reason;
+            return new Outcome(platform, key, Status.REUSED, now, null, theirs, keyTag, seconds, engine, false);
+        }
+    }
 
     /** A node of the walk: one target on one platform. */
     private record Node(String name, Platform platform) {
@@ -153,6 +186,9 @@ public final class ImageBuild {
         List<Node> nodes = nodes(plan.graph(), platforms);
         Map<Node, Outcome> done = withPool(pool -> Parallel.forest(pool, "building", nodes, this::parentNode,
                 node -> parent -> carryOut(plan, plan.decisions(node.name()).get(node.platform()), parent)));
+        if (options.push()) {
+            done = settle(plan, nodes, done);
+        }
         Map<String, Map<Platform, Outcome>> outcomes = new LinkedHashMap<>();
         for (String name : plan.graph().order()) {
             Map<Platform, Outcome> perPlatform = new LinkedHashMap<>();
@@ -162,6 +198,55 @@ public final class ImageBuild {
             outcomes.put(name, perPlatform);
         }
         return finish(plan, outcomes);
+    }
+
+    /**
+     * Reads every key back once all are published ({@link CheckKeysStep}). Where another build's push of the same key
+     * landed after this run's read-back, the run takes the registry's image instead of its own, and carries out again
+     * everything below it, now on that image; then it reads the keys back again, at most {@link #SETTLE_ROUNDS} times.
+     */
+    private Map<Node, Outcome> settle(BuildPlan plan, List<Node> nodes, Map<Node, Outcome> done) throws GrockerException {
+        Map<Node, Outcome> settled = new LinkedHashMap<>(done);
+        for (int round = 1; ; round++) {
+            Map<Node, Descriptor> moved = new CheckKeysStep<>(registry, settled).call();
+            if (moved.isEmpty()) {
+                return settled;
+            }
+            if (round > SETTLE_ROUNDS) {
+                throw new RegistryException("the key tags of " + moved.keySet() + " keep changing: other builds publish "
+                        + "the same keys at the same moment; run this build again");
+            }
+            List<Node> below = nodes.stream().filter(n -> ancestors(n).stream().anyMatch(moved::containsKey)).toList();
+            moved.forEach((node, theirs) -> {
+                if (!below.contains(node)) {
+                    Outcome ours = settled.get(node);
+                    listener.on(new BuildEvent.Info("[" + node.name() + " " + node.platform() + "] key " + ours.key().shortForm()
+                            + (ours.published() ? " was published by another build right after this one ("
+                                    : " was published again by another build after this one found it (")
+                            + theirs.digest() + " replaced " + ours.manifest().digest()
+                            + "); moving onto the registry's image and what is built on it"));
+                    settled.put(node, ours.adopt(theirs));
+                }
+            });
+            settled.putAll(withPool(pool -> Parallel.forest(pool, "building", below,
+                    n -> below.contains(parentNode(n)) ? parentNode(n) : null,
+                    node -> parent -> carryOut(plan, awaitParent(plan, node), parent != null ? parent : settled.get(parentNode(node))))));
+        }
+    }
+
+    private Decision awaitParent(BuildPlan plan, Node node) {
+        BuildTarget target = plan.targets().get(node.name());
+        return new Decision.AwaitParent(target, node.platform(), Reason.parentWillBeBuilt(target.parent()),
+                engines.forPlatform(node.platform()).endpoint());
+    }
+
+    /** The node's parent, grandparent, … */
+    private List<Node> ancestors(Node node) {
+        List<Node> ancestors = new ArrayList<>();
+        for (Node n = parentNode(node); n != null; n = parentNode(n)) {
+            ancestors.add(n);
+        }
+        return ancestors;
     }
 
     private <T> T withPool(PoolWork<T> work) throws GrockerException {
@@ -201,13 +286,16 @@ public final class ImageBuild {
         return target.base() instanceof BuildTarget.Base.Scratch ? "scratch" : bases.get(target.name()).get(platform);
     }
 
-    /** Reuses (pushing what only the engine has) or builds and pushes one image, deciding first if it had to wait. */
+    /**
+     * Reuses what the registry has (or, without push, the local engine), or makes the image ({@link MakeImageStep}:
+     * under its key's lock, looked up again, built unless the engine has it, published), deciding first if it had to
+     * wait for its parent.
+     */
     private Outcome carryOut(BuildPlan plan, Decision decision, Outcome parent) throws GrockerException, IOException {
         BuildTarget target = decision.target();
         Platform platform = decision.platform();
         ContainerEngine engine = engines.forPlatform(platform);
         long start = System.nanoTime();
-        Instant startedOn = Instant.now();
         if (decision instanceof Decision.AwaitParent) {
             String from = options.push() ? plan.targets().get(target.parent()).repository().name() + "@" + parent.manifest().digest()
                     : parent.keyTag().toString();
@@ -215,68 +303,32 @@ public final class ImageBuild {
                     .call(target, platform, from, parent.status() == Status.BUILT ? target.parent() : null);
         }
         String on = engines.distributed() ? " (on " + engine.endpoint() + ")" : "";
-        Consumer<String> output = line -> listener.on(new BuildEvent.Output(target.name(), platform, line));
-        RegistryAuth auth = auth(target.repository());
-        if (decision instanceof Decision.Reuse reuse) {
-            Reason reason = reuse.reason();
-            listener.on(new BuildEvent.Started(target.name(), platform, Status.REUSE, reason + on));
-            Descriptor manifest = reuse.manifest();
-            List<BuildResult.Attachment> attachments = List.of();
-            byte[] sbom = null;
-            if (options.push() && manifest == null) {
-                manifest = new PushImageStep(engine, registry, reuse.keyTag(), auth, output).call();
-                reason = Reason.foundLocallyPushed(reuse.key().shortForm());
-                if (options.run() != null) {
-                    AttachArtifactsStep.Attached attached = new AttachArtifactsStep(registry, options.run()).attach(target,
-                            platform, engine, reuse.imageId(), manifest, reuse.from(), reuse.key(), false, startedOn, Instant.now());
-                    attachments = attached.attachments();
-                    sbom = attached.sbom();
-                }
-            } else if (options.push() && options.run() != null) {
-                attachments = new AttachArtifactsStep(registry, options.run()).existing(target.repository(), manifest.digest());
+        Instant startedOn = Instant.now();
+        Outcome outcome;
+        if (decision instanceof Decision.Reuse reuse && (reuse.manifest() != null || !options.push())) {
+            listener.on(new BuildEvent.Started(target.name(), platform, Status.REUSE, reuse.reason() + on));
+            outcome = new Outcome(platform, reuse.key(), Status.REUSED, reuse.reason(), reuse.imageId(), reuse.manifest(),
+                    reuse.keyTag(), seconds(start), engine.endpoint(), false);
+        } else {
+            outcome = new MakeImageStep(engine, registry, locks, options, auth(target.repository()), listener, on)
+                    .call(decision, start);
+        }
+        if (options.push() && options.run() != null && outcome.manifest() != null) {
+            AttachArtifactsStep attach = new AttachArtifactsStep(registry, options.run());
+            if (outcome.published() && outcome.imageId() != null) {
+                String from = decision instanceof Decision.Build b ? b.from() : ((Decision.Reuse) decision).from();
+                AttachArtifactsStep.Attached attached = attach.attach(target, platform, engine, outcome.imageId(),
+                        outcome.manifest(), from, outcome.key(), outcome.status() == Status.BUILT, startedOn, Instant.now());
+                outcome = outcome.withAttachments(attached.attachments(), attached.sbom());
+                listener.on(new BuildEvent.Info("[" + target.name() + " " + platform + "] attached " + String.join(" and ",
+                        attached.attachments().stream().map(a -> a.kind() + " " + a.digest()).toList())));
+            } else {
+                outcome = outcome.withAttachments(attach.existing(target.repository(), outcome.manifest().digest()), null);
             }
-            double seconds = seconds(start);
-            listener.on(new BuildEvent.Finished(target.name(), platform, Status.REUSED,
-                    manifest != null ? manifest.digest().toString() : reuse.imageId(), seconds));
-            return new Outcome(platform, reuse.key(), Status.REUSED, reason, reuse.imageId(), manifest, reuse.keyTag(),
-                    seconds, engine.endpoint(), attachments, sbom);
         }
-        Decision.Build build = (Decision.Build) decision;
-        listener.on(new BuildEvent.Started(target.name(), platform, Status.BUILD, build.reason() + on));
-        Map<String, String> labels = new LinkedHashMap<>(options.labels());
-        labels.put(KEY_LABEL, build.key().hex());
-        labels.put(IMAGE_LABEL, target.name());
-        AtomicReference<String> lastProblem = new AtomicReference<>();
-        Consumer<String> watching = line -> {
-            if (line.startsWith("grocker: ")) {
-                lastProblem.set(line.substring("grocker: ".length()).strip());
-            }
-            output.accept(line);
-        };
-        String imageId;
-        try {
-            imageId = new BuildImageStep(engine, build.context(), platform, build.keyTag(), labels, options.networkMode(),
-                    watching).call();
-        } catch (EngineException e) {
-            String problem = lastProblem.get();
-            throw problem == null ? e : new EngineException(e.getMessage() + " (" + problem + ")", e);
-        }
-        Descriptor manifest = options.push() ? new PushImageStep(engine, registry, build.keyTag(), auth, output).call() : null;
-        List<BuildResult.Attachment> attachments = List.of();
-        byte[] sbom = null;
-        if (manifest != null && options.run() != null) {
-            AttachArtifactsStep.Attached attached = new AttachArtifactsStep(registry, options.run()).attach(target, platform,
-                    engine, imageId, manifest, build.from(), build.key(), true, startedOn, Instant.now());
-            attachments = attached.attachments();
-            sbom = attached.sbom();
-            listener.on(new BuildEvent.Info("[" + target.name() + " " + platform + "] attached "
-                    + String.join(" and ", attachments.stream().map(a -> a.kind() + " " + a.digest()).toList())));
-        }
-        double seconds = seconds(start);
-        listener.on(new BuildEvent.Finished(target.name(), platform, Status.BUILT,
-                manifest != null ? manifest.digest().toString() : imageId, seconds));
-        return new Outcome(platform, build.key(), Status.BUILT, build.reason(), imageId, manifest, build.keyTag(), seconds,
-                engine.endpoint(), attachments, sbom);
+        listener.on(new BuildEvent.Finished(target.name(), platform, outcome.status(),
+                outcome.manifest() != null ? outcome.manifest().digest().toString() : outcome.imageId(), outcome.seconds()));
+        return outcome;
     }
 
     /** Pushes the indexes, then (all of them, last) moves the tags, then makes the result. */
@@ -298,33 +350,17 @@ public final class ImageBuild {
             List<ScanResult> all = scans.values().stream().flatMap(m -> m.values().stream()).toList();
             Map<String, List<String>> noTags = new LinkedHashMap<>();
             graph.order().forEach(name -> noTags.put(name, List.of()));
-            BuildResult result = result(plan, outcomes, indexes, noTags, scans);
-            throw new ScanException("the scan gate refused " + Scanner.failures(all) + ": no tag was moved", result);
+            throw new ScanException("the scan gate refused " + Scanner.failures(all) + ": no tag was moved",
+                    result(plan, outcomes, indexes, noTags, scans));
         }
-        Platform nativePlatform = nativePlatform(engines.defaultEngine().info());
-        Map<String, List<String>> tags = new LinkedHashMap<>();
-        for (String name : graph.order()) {
-            BuildTarget target = plan.targets().get(name);
-            List<String> applied = new ArrayList<>();
-            for (String tag : target.tags()) {
-                ImageReference ref = target.repository().withTag(tag);
-                if (options.push() && !options.moveTags()) {
-                    listener.on(new BuildEvent.Info("not tagged (left to grocker index): " + ref));
-                    applied.add(ref.toString());
-                } else if (options.push()) {
-                    boolean moved = new TagImageStep(registry, ref, indexes.get(name)).call();
-                    listener.on(new BuildEvent.Info((moved ? "tagged " : "unchanged ") + ref));
-                    applied.add(ref.toString());
-                } else {
-                    Outcome local = outcomes.get(name).get(nativePlatform);
-                    if (local != null && local.imageId() != null) {
-                        engines.defaultEngine().tag(local.imageId(), ref);
-                        listener.on(new BuildEvent.Info("tagged " + ref + " in the local engine (" + local.platform() + ")"));
-                        applied.add(ref.toString());
-                    }
-                }
-            }
-            tags.put(name, applied);
+        Map<String, List<String>> tags;
+        if (options.push() && !options.moveTags()) {
+            tags = leaveTags(plan);
+        } else if (options.push()) {
+            tags = new TagImagesStep(registry, graph.order().stream().map(plan.targets()::get).map(TagImagesStep.Image::of).toList(),
+                    indexes, listener).call();
+        } else {
+            tags = tagLocally(plan, outcomes);
         }
         return result(plan, outcomes, indexes, tags, scans);
     }
@@ -386,6 +422,44 @@ public final class ImageBuild {
                     tags.get(name), platformResults));
         }
         return new BuildResult(origin, options.push(), images);
+    }
+
+    /** With push but without moving tags: every tag is listed for {@code grocker index}, none is written. */
+    private Map<String, List<String>> leaveTags(BuildPlan plan) throws InputException {
+        Map<String, List<String>> tags = new LinkedHashMap<>();
+        for (String name : plan.graph().order()) {
+            BuildTarget target = plan.targets().get(name);
+            List<String> listed = new ArrayList<>();
+            for (String tag : target.tags()) {
+                ImageReference ref = target.repository().withTag(tag);
+                listener.on(new BuildEvent.Info("not tagged (left to grocker index): " + ref));
+                listed.add(ref.toString());
+            }
+            tags.put(name, listed);
+        }
+        return tags;
+    }
+
+    /** Without push: the spec's tags on the local engine's image of its own platform, where there is one. */
+    private Map<String, List<String>> tagLocally(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes)
+            throws GrockerException {
+        Platform nativePlatform = nativePlatform(engines.defaultEngine().info());
+        Map<String, List<String>> tags = new LinkedHashMap<>();
+        for (String name : plan.graph().order()) {
+            BuildTarget target = plan.targets().get(name);
+            List<String> applied = new ArrayList<>();
+            Outcome local = outcomes.get(name).get(nativePlatform);
+            for (String tag : target.tags()) {
+                ImageReference ref = target.repository().withTag(tag);
+                if (local != null && local.imageId() != null) {
+                    engines.defaultEngine().tag(local.imageId(), ref);
+                    listener.on(new BuildEvent.Info("tagged " + ref + " in the local engine (" + local.platform() + ")"));
+                    applied.add(ref.toString());
+                }
+            }
+            tags.put(name, applied);
+        }
+        return tags;
     }
 
     /**

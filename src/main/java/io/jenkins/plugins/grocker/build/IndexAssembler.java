@@ -18,6 +18,7 @@ import io.jenkins.plugins.grocker.image.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +31,9 @@ import java.util.Set;
  * {@code --output-json} of {@code grocker base} or {@code runner}, typically run with {@code --no-tag}, one agent per
  * platform). For every repository it gathers each platform's manifest digest from the results, checks that every
  * manifest is in the registry, pushes one OCI index over them by digest, and only when every index is pushed moves
- * the tags the results list. Its result has the shape of the inputs, with every platform in one image.
+ * the tags the results list, parents first, each write checked against the parent's tags ({@link TagImagesStep}, as
+ * {@code grocker base} does, so concurrent builds leave one consistent set). Its result has the shape of the inputs,
+ * with every platform in one image, and the tags that name its indexes when they were read back.
  * Thread-safe (no state but the client and listener).
  */
 public final class IndexAssembler {
@@ -97,27 +100,52 @@ public final class IndexAssembler {
             listener.on(new BuildEvent.Info("pushed index " + image.repository.name() + "@" + index.digest() + " over "
                     + String.join(", ", image.platforms.keySet())));
         }
+        Map<String, List<String>> tagged = new TagImagesStep(registry, tagOrder(images.values()), indexes, listener).call();
         List<BuildResult.ImageResult> merged = new ArrayList<>();
         for (Gathered image : images.values()) {
             Manifest index = indexes.get(image.repository.name());
-            List<String> tagged = new ArrayList<>();
-            for (String tag : image.tags) {
-                ImageReference target = image.repository.withTag(tag);
-                Optional<Descriptor> current = registry.head(target);
-                if (current.isPresent() && current.get().digest().equals(index.digest())) {
-                    listener.on(new BuildEvent.Info("unchanged " + target));
-                } else {
-                    registry.putManifest(target, tag, index);
-                    listener.on(new BuildEvent.Info("tagged " + target));
-                }
-                tagged.add(target.toString());
-            }
             boolean built = image.platforms.values().stream().anyMatch(p -> p.status() == Status.BUILT);
             merged.add(new BuildResult.ImageResult(image.name, image.repository.name(), image.parent, image.from,
                     built ? Status.BUILT : Status.REUSED, new BuildResult.IndexResult(index.digest(), MediaTypes.OCI_INDEX, index.size()),
-                    tagged, new ArrayList<>(image.platforms.values())));
+                    tagged.get(image.repository.name()), new ArrayList<>(image.platforms.values())));
         }
         return new BuildResult(spec, true, merged);
+    }
+
+    /**
+     * The images to tag, known by repository, parents before children; an image's parent is the gathered image of
+     * that name, when there is one.
+     */
+    private static List<TagImagesStep.Image> tagOrder(Collection<Gathered> images) {
+        Map<String, Gathered> byName = new LinkedHashMap<>();
+        images.forEach(g -> {
+            if (g.name != null) {
+                byName.putIfAbsent(g.name, g);
+            }
+        });
+        List<TagImagesStep.Image> order = new ArrayList<>();
+        Set<Gathered> placed = new LinkedHashSet<>();
+        for (Gathered image : images) {
+            place(image, byName, placed, order, new LinkedHashSet<>());
+        }
+        return order;
+    }
+
+    private static void place(Gathered image, Map<String, Gathered> byName, Set<Gathered> placed, List<TagImagesStep.Image> order,
+            Set<Gathered> visiting) {
+        if (placed.contains(image) || !visiting.add(image)) {
+            return;
+        }
+        Gathered parent = image.parent == null ? null : byName.get(image.parent);
+        if (parent != null && visiting.contains(parent)) {
+            parent = null; // a cycle in hand-written results: tagged without the check
+        }
+        if (parent != null) {
+            place(parent, byName, placed, order, visiting);
+        }
+        placed.add(image);
+        order.add(new TagImagesStep.Image(image.repository.name(), parent == null ? null : parent.repository.name(),
+                image.repository, List.copyOf(image.tags)));
     }
 
     private static JsonNode read(Path file) throws InputException {

@@ -26,6 +26,16 @@ public record Reason(Kind kind, String key, String subject) {
         FOUND_LOCALLY_TO_PUSH,
         /** A run: the local engine had the key and the image was pushed. */
         FOUND_LOCALLY_PUSHED,
+        /**
+         * A run: between planning and building, another build made the key (found in the registry or the local engine
+         * when this run looked again, holding the key's lock): {@code another build made key K meanwhile (found in W)}.
+         */
+        MADE_MEANWHILE,
+        /**
+         * A run: another build published the key at the same time as this one; the registry's image is used and this
+         * run's own image of the key is not: {@code another build published key K at the same time; the image in R is used}.
+         */
+        ADOPTED,
         /** A reason read back from a result file: its sentence is kept as it was written. */
         RECORDED
     }
@@ -66,6 +76,16 @@ public record Reason(Kind kind, String key, String subject) {
         return new Reason(Kind.FOUND_LOCALLY_PUSHED, key, null);
     }
 
+    /** @param where a registry host, or {@code the local engine} */
+    public static Reason madeMeanwhile(String key, String where) {
+        return new Reason(Kind.MADE_MEANWHILE, key, where);
+    }
+
+    /** @param registry the registry host */
+    public static Reason adopted(String key, String registry) {
+        return new Reason(Kind.ADOPTED, key, registry);
+    }
+
     /** A reason as a result file recorded it (for results merged from files, and results read back). */
     @com.fasterxml.jackson.annotation.JsonCreator
     public static Reason recorded(String sentence) {
@@ -84,6 +104,8 @@ public record Reason(Kind kind, String key, String subject) {
             case FOUND_LOCALLY -> "key " + key + " found in the local engine";
             case FOUND_LOCALLY_TO_PUSH -> "key " + key + " found in the local engine; it will be pushed";
             case FOUND_LOCALLY_PUSHED -> "key " + key + " found in the local engine; pushed";
+            case MADE_MEANWHILE -> "another build made key " + key + " meanwhile (found in " + subject + ")";
+            case ADOPTED -> "another build published key " + key + " at the same time; the image in " + subject + " is used";
             case RECORDED -> subject;
         };
     }

@@ -29,6 +29,7 @@ abstract class BuildingCommand extends Subcommand {
         HierarchySpec load() throws InputException {
             HierarchySpec loaded = spec.load(env());
             options.platforms();
+            loaded.notes().forEach(note -> out().println("note: " + note));
             return loaded;
         }
     }

@@ -66,6 +66,11 @@ public final class GrockerCommand implements Runnable {
                     && parseResult.subcommand().hasMatchedOption("--verbose");
             if (e instanceof GrockerException g) {
                 err.println("grocker: " + g.getMessage());
+                if (!verbose && !g.details().isEmpty()) {
+                    for (String line : g.details()) {
+                        err.println("grocker: | " + line);
+                    }
+                }
                 if (verbose && g.getCause() != null) {
                     g.printStackTrace(err);
                 }

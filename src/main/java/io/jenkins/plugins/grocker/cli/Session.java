@@ -5,6 +5,7 @@ import io.jenkins.plugins.grocker.JsonFile;
 import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.BuildServices;
 import io.jenkins.plugins.grocker.build.Engines;
+import io.jenkins.plugins.grocker.build.KeyLocks;
 import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.DockerEngine;
 import io.jenkins.plugins.grocker.registry.Credentials;
@@ -47,7 +48,7 @@ final class Session {
                 }
             }
             return work.run(new BuildServices(new Engines(main, perPlatform), RegistryClient.create(env),
-                    Credentials.fromEnvironment(env), new ConsoleReporter(out, verbose)));
+                    Credentials.fromEnvironment(env), new ConsoleReporter(out, verbose), KeyLocks.fromEnvironment(env)));
         } finally {
             opened.forEach(DockerEngine::close);
         }

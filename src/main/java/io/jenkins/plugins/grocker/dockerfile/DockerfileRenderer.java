@@ -3,6 +3,8 @@ package io.jenkins.plugins.grocker.dockerfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.grocker.spec.AptPackages;
+import io.jenkins.plugins.grocker.spec.DirSpec;
+import io.jenkins.plugins.grocker.spec.EntrypointSpec;
 import io.jenkins.plugins.grocker.spec.FileSpec;
 import io.jenkins.plugins.grocker.spec.HealthcheckSpec;
 import io.jenkins.plugins.grocker.spec.HierarchySpec;
@@ -35,6 +37,7 @@ public final class DockerfileRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Template template = Template.load("dockerfile/base.Dockerfile");
     private final Map<String, byte[]> scripts = new HashMap<>();
+    private final TreeArchive trees = new TreeArchive();
 
     public DockerfileRenderer() {
         for (String name : SCRIPTS) {
@@ -50,10 +53,123 @@ public final class DockerfileRenderer {
      * @param venv the nearest virtual environment, or null
      * @param version the spec's version, used when the image has none of its own, or null
      */
-    public record Inherited(UserSpec user, String venv, String version) {
+    public record Inherited(UserSpec user, String venv, String version, PythonSpec python, int depth,
+            boolean entrypointInstalled) {
+        /** What an image outside a hierarchy inherits: its own python settings, no entrypoint. */
+        public Inherited(UserSpec user, String venv, String version) {
+            this(user, venv, version, null, 0, false);
+        }
+
         /** What {@code image} inherits in {@code spec}. */
         public static Inherited from(HierarchySpec spec, ImageSpec image) {
-            return new Inherited(spec.effectiveUser(image), spec.effectiveVenv(image), spec.version());
+            return new Inherited(spec.effectiveUser(image), spec.effectiveVenv(image), spec.version(),
+                    spec.effectivePython(image), spec.depth(image), spec.inheritsEntrypoint(image));
+        }
+    }
+
+    /** Where an image's entrypoint templates are kept: {@code /etc/grocker/templates/<image>/<i>-<name>}. */
+    public static String templatePath(ImageSpec image, int index) {
+        return "/etc/grocker/templates/" + safeName(image.name()) + "/" + index + "-"
+                + image.entrypoint().templates().get(index).source().getFileName();
+    }
+
+    /** An image name as one file name ({@code fractal-app:dev} becomes {@code fractal-app-dev}). */
+    static String safeName(String imageName) {
+        return imageName.replaceAll("[^A-Za-z0-9_.-]+", "-");
+    }
+
+    /**
+     * The image's fragment of the entrypoint configuration, or null when it has no entrypoint.
+     *
+     * @throws SpecValueException naming the field ({@code entrypoint.services.www}) whose value the entrypoint
+     *     could not take
+     */
+    public static EntrypointConfig entrypointFragment(ImageSpec image) {
+        EntrypointSpec ep = image.entrypoint();
+        if (ep == null) {
+            return null;
+        }
+        EntrypointConfig.Builder b = EntrypointConfig.builder();
+        for (String what : ep.clear()) {
+            b.clear(EntrypointConfig.Clearable.valueOf(what.toUpperCase(java.util.Locale.ROOT)));
+        }
+        field("entrypoint.requiredEnv", () -> b.require(ep.requiredEnv()));
+        ep.serviceEnv().forEach((service, names) -> field("entrypoint.serviceEnv." + service, () -> b.requireFor(service, names)));
+        for (int i = 0; i < ep.templates().size(); i++) {
+            FileSpec t = ep.templates().get(i);
+            String path = templatePath(image, i);
+            field("entrypoint.templates[" + i + "]", () -> b.template(path, t.destination(), t.fileMode()));
+        }
+        for (int i = 0; i < ep.prestart().size(); i++) {
+            Object c = ep.prestart().get(i);
+            field("entrypoint.prestart[" + i + "]", () -> {
+                if (c instanceof String line) {
+                    b.prestartLine(line);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<String> words = (List<String>) c;
+                    b.prestart(words);
+                }
+            });
+        }
+        ep.services().forEach((name, c) -> field("entrypoint.services." + name, () -> {
+            if (c instanceof String line) {
+                b.serviceLine(name, line);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<String> words = (List<String>) c;
+                b.service(name, words);
+            }
+        }));
+        if (ep.defaultService() != null) {
+            field("entrypoint.default", () -> b.defaultService(ep.defaultService()));
+        }
+        return b.build();
+    }
+
+    private static void field(String field, Runnable add) {
+        try {
+            add.run();
+        } catch (SpecValueException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new SpecValueException(field, e.getMessage());
+        }
+    }
+
+    /** A spec value the image cannot take, found while rendering; {@code field} is the spec's field path. */
+    public static final class SpecValueException extends IllegalArgumentException {
+        private final String field;
+
+        public SpecValueException(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    /**
+     * Checks, before anything is built, what rendering would find wrong with the image's values: its entrypoint
+     * fragment, and the directories and archives of its {@code files} (turned into tars here, once).
+     *
+     * @throws SpecValueException naming the field
+     */
+    public void check(ImageSpec image) {
+        entrypointFragment(image);
+        for (int i = 0; i < image.files().size(); i++) {
+            FileSpec f = image.files().get(i);
+            if (f.kind() != FileSpec.Kind.FILE) {
+                try {
+                    trees.tar(f);
+                } catch (java.io.UncheckedIOException e) {
+                    throw new SpecValueException("files[" + i + "].src", "cannot read " + f.source() + ": " + e.getCause().getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw new SpecValueException("files[" + i + "].src", e.getMessage());
+                }
+            }
         }
     }
 
@@ -92,6 +208,11 @@ public final class DockerfileRenderer {
         if (image.user() != null && image.user().sudo()) {
             packages.add("sudo");
         }
+        EntrypointConfig fragment = entrypointFragment(image);
+        boolean installEntrypoint = fragment != null && !inherited.entrypointInstalled();
+        if (installEntrypoint) {
+            packages.addAll(EntrypointConfig.PACKAGES);
+        }
         packages.addAll(AptPackages.forPlatform(image.packages(), platform));
         v.put("packages", words(List.copyOf(packages)));
 
@@ -112,44 +233,89 @@ public final class DockerfileRenderer {
                     python.version() == null ? "-" : python.version())));
             v.put("venvPath", python.venv());
         }
-        if (python != null && !python.packages().isEmpty()) {
+        BuildContext.Builder context = BuildContext.builder("");
+        PythonSpec pip = inherited.python() != null ? inherited.python() : python;
+        if (pip != null && pip.installs()) {
             List<String> args = new ArrayList<>(List.of(inherited.venv(), owner));
-            if (python.noIndex()) {
+            if (pip.noIndex()) {
                 args.add("--no-index");
             } else {
                 args.add("--index-url");
-                args.add(python.indexUrl() == null ? "https://pypi.org/simple" : python.indexUrl());
-                for (String extra : python.extraIndexUrls()) {
+                args.add(pip.indexUrl() == null ? "https://pypi.org/simple" : pip.indexUrl());
+                for (String extra : pip.extraIndexUrls()) {
                     args.add("--extra-index-url");
                     args.add(extra);
                 }
             }
-            for (String link : python.findLinks()) {
+            for (String link : pip.findLinks()) {
                 args.add("--find-links");
                 args.add(link);
             }
-            for (String host : python.trustedHosts()) {
+            for (String host : pip.trustedHosts()) {
                 args.add("--trusted-host");
                 args.add(host);
             }
-            args.addAll(python.packages());
+            if (pip.requirements() != null) {
+                String inImage = "/usr/local/lib/grocker/requirements/" + safeName(image.name()) + ".txt";
+                context.addFile("files/requirements.txt", pip.requirements(), 0644);
+                v.put("requirements", "COPY [\"files/requirements.txt\", " + quote(inImage) + "]");
+                args.add("-r");
+                args.add(inImage);
+            }
+            args.addAll(pip.packages());
             v.put("pip", words(args));
         }
 
-        BuildContext.Builder context = BuildContext.builder("");
         List<String> copies = new ArrayList<>();
         for (int i = 0; i < image.files().size(); i++) {
             FileSpec f = image.files().get(i);
-            String inContext = "files/" + i + "-" + f.source().getFileName();
-            context.addFile(inContext, f.source(), f.mode());
-            copies.add("COPY [" + quote(inContext) + ", " + quote(f.destination()) + "]");
+            String chown = f.owner() == null ? "" : "--chown=" + f.owner() + " ";
+            if (f.kind() == FileSpec.Kind.FILE) {
+                String inContext = "files/" + i + "-" + f.source().getFileName();
+                context.addFile(inContext, f.source(), f.fileMode());
+                copies.add("COPY " + chown + "[" + quote(inContext) + ", " + quote(f.destination()) + "]");
+            } else {
+                String inContext = "files/" + i + "-" + f.source().getFileName() + ".tar";
+                context.addFile(inContext, trees.tar(f), 0644);
+                copies.add("ADD [" + quote(inContext) + ", " + quote(f.destination().endsWith("/") ? f.destination()
+                        : f.destination() + "/") + "]");
+            }
         }
         v.put("files", String.join("\n", copies));
         if (!image.dirs().isEmpty()) {
-            List<String> args = new ArrayList<>(List.of(owner));
-            args.addAll(image.dirs());
+            List<String> args = new ArrayList<>();
+            for (DirSpec d : image.dirs()) {
+                args.add(d.path());
+                args.add(d.owner() == null ? owner : d.owner().equals("0:0") ? "-" : d.owner());
+                args.add(d.mode() == null ? "-" : String.format(java.util.Locale.ROOT, "%04o", d.mode()));
+            }
             v.put("dirs", words(args));
         }
+        List<String> entrypointCopies = new ArrayList<>();
+        if (fragment != null) {
+            if (installEntrypoint) {
+                for (EntrypointConfig.RuntimeFile f : EntrypointConfig.RUNTIME_FILES) {
+                    context.add("grocker-entrypoint/" + f.name(), f.bytes(), f.mode());
+                }
+                entrypointCopies.add("COPY [\"grocker-entrypoint/\", " + quote(EntrypointConfig.INSTALL_DIR + "/") + "]");
+            }
+            for (int i = 0; i < image.entrypoint().templates().size(); i++) {
+                FileSpec t = image.entrypoint().templates().get(i);
+                String inContext = "templates/" + i + "-" + t.source().getFileName();
+                context.addFile(inContext, t.source(), 0644);
+                entrypointCopies.add("COPY [" + quote(inContext) + ", " + quote(templatePath(image, i)) + "]");
+            }
+            String name = EntrypointConfig.fragmentName(10 * (inherited.depth() + 1), safeName(image.name()));
+            context.add("entrypoint.d/" + name, fragment.bytes(), 0644);
+            entrypointCopies.add("COPY [" + quote("entrypoint.d/" + name) + ", " + quote(EntrypointConfig.CONFIG_DIR + "/" + name) + "]");
+            if (installEntrypoint) {
+                v.put("entrypoint", "[" + words(EntrypointConfig.ENTRYPOINT) + "]");
+            }
+        }
+        v.put("entrypointFiles", String.join("\n", entrypointCopies));
+        v.putIfAbsent("entrypoint", null);
+        v.putIfAbsent("requirements", null);
+        v.put("volumes", image.volumes().isEmpty() ? null : "[" + words(image.volumes()) + "]");
         v.put("env", envLine(image.env()));
         v.put("workdir", image.workdir());
         v.put("labels", labels(inherited, image));
@@ -168,7 +334,12 @@ public final class DockerfileRenderer {
         String dockerfile = template.render(v);
         BuildContext.Builder result = BuildContext.builder(dockerfile);
         for (BuildContext.Entry e : context.build().entries()) {
-            if (!e.path().equals(BuildContext.DOCKERFILE)) {
+            if (e.path().equals(BuildContext.DOCKERFILE)) {
+                continue;
+            }
+            if (e.bytes() != null) {
+                result.add(e.path(), e.bytes(), e.mode());
+            } else {
                 result.addFile(e.path(), e.source(), e.mode());
             }
         }

@@ -1,17 +1,14 @@
 package io.jenkins.plugins.grocker.dockerfile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.spec.AptPackages;
 import io.jenkins.plugins.grocker.spec.AppSpec;
+import io.jenkins.plugins.grocker.spec.EntrypointSpec;
 import io.jenkins.plugins.grocker.spec.FileSpec;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.UserSpec;
 import io.jenkins.plugins.grocker.wheels.Wheelhouse;
 import io.jenkins.plugins.grocker.wheels.WheelhouseStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,13 +21,15 @@ import java.util.Set;
 /**
  * The runner's build context for one platform, from {@code runner/runner.Dockerfile}: a throwaway stage
  * installs the verified wheels into a virtual environment; the final stage is the base plus the run
- * dependencies, tini, the user, that environment and the entrypoint with its configuration. No wheel, no
- * compiler and no index setting reaches the final stage. Thread-safe.
+ * dependencies, tini, the user, that environment and the entrypoint (the one of base images,
+ * {@code entrypoint/}) with the application's configuration fragment. No wheel, no compiler and no index
+ * setting reaches the final stage. Thread-safe.
  */
 public final class RunnerRenderer {
     /** Helper scripts of the base images the runner also uses. */
     private static final List<String> BASE_SCRIPTS = List.of("apt-install", "add-user", "make-dirs");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The runner's fragment: read after every base image's (docs/entrypoint.md). */
+    static final String FRAGMENT = EntrypointConfig.fragmentName(900, "app");
 
     private final AppSpec app;
     private final Wheelhouse wheelhouse;
@@ -68,7 +67,7 @@ public final class RunnerRenderer {
         v.put("from", from);
         v.put("venv", app.venv());
         v.put("install", DockerfileRenderer.words(List.of(app.venv(), wheelhouse.requirement())));
-        Set<String> packages = new LinkedHashSet<>(List.of("tini"));
+        Set<String> packages = new LinkedHashSet<>(EntrypointConfig.PACKAGES);
         packages.addAll(AptPackages.forPlatform(app.runDependencies(), platform));
         v.put("packages", DockerfileRenderer.words(List.copyOf(packages)));
         v.put("user", user == null ? null : DockerfileRenderer.words(List.of(user.name(), Long.toString(user.uid()),
@@ -79,8 +78,11 @@ public final class RunnerRenderer {
         }
         dirs.addAll(app.volumes());
         if (!dirs.isEmpty()) {
-            List<String> args = new ArrayList<>(List.of(owner));
-            args.addAll(dirs);
+            // make-dirs takes PATH OWNER MODE triples; the runner's directories keep the default mode
+            List<String> args = new ArrayList<>();
+            for (String dir : dirs) {
+                args.addAll(List.of(dir, owner, "-"));
+            }
             v.put("dirs", DockerfileRenderer.words(args));
         } else {
             v.put("dirs", null);
@@ -100,14 +102,20 @@ public final class RunnerRenderer {
         v.put("volumes", DockerfileRenderer.words(app.volumes()));
         v.put("healthcheck", DockerfileRenderer.healthcheck(app.healthcheck()));
         v.put("finalUser", finalUser);
+        v.put("entrypointDir", EntrypointConfig.INSTALL_DIR);
+        v.put("fragment", EntrypointConfig.CONFIG_DIR + "/" + FRAGMENT);
+        v.put("entrypoint", DockerfileRenderer.words(EntrypointConfig.ENTRYPOINT));
+        byte[] entrypointConfig = entrypointConfig(app.entrypoint(), wheelhouse.app(), wheelhouse.version(), app.file().toString());
 
         BuildContext.Builder context = BuildContext.builder(template.render(v));
         for (String name : BASE_SCRIPTS) {
             context.add("grocker/" + name, Template.resourceBytes("dockerfile/scripts/" + name), 0755);
         }
         context.add("grocker/install-wheels", Template.resourceBytes("runner/install-wheels"), 0755);
-        context.add("grocker/entrypoint.py", Template.resourceBytes("runner/entrypoint.py"), 0644);
-        context.add("entrypoint.json", entrypointConfig(), 0644);
+        for (EntrypointConfig.RuntimeFile f : EntrypointConfig.RUNTIME_FILES) {
+            context.add("entrypoint/" + f.name(), f.bytes(), f.mode());
+        }
+        context.add("entrypoint.conf", entrypointConfig, 0644);
         List<FileSpec> templates = app.entrypoint().templates();
         for (int i = 0; i < templates.size(); i++) {
             context.addFile("templates/" + templateName(i, templates.get(i)), templates.get(i).source(), 0644);
@@ -122,28 +130,37 @@ public final class RunnerRenderer {
         return i + "-" + template.source().getFileName();
     }
 
-    private byte[] entrypointConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("app", wheelhouse.app());
-        config.put("version", wheelhouse.version());
-        config.put("default", app.entrypoint().defaultService());
-        config.put("services", app.entrypoint().services());
-        config.put("requiredEnv", app.entrypoint().requiredEnv());
-        config.put("serviceEnv", app.entrypoint().serviceEnv());
-        List<Map<String, String>> templates = new ArrayList<>();
-        List<FileSpec> specs = app.entrypoint().templates();
-        for (int i = 0; i < specs.size(); i++) {
-            Map<String, String> t = new LinkedHashMap<>();
-            t.put("source", "/etc/grocker/templates/" + templateName(i, specs.get(i)));
-            t.put("destination", specs.get(i).destination());
-            t.put("mode", "0" + Integer.toOctalString(specs.get(i).mode()));
-            templates.add(t);
-        }
-        config.put("templates", templates);
+    /**
+     * The application's entrypoint fragment. A string service is split into words here, at build time; its
+     * {@code $NAME} references are expanded when the container starts, each into exactly one word.
+     *
+     * @throws InputException naming the spec file and the entrypoint field when a value cannot be used
+     */
+    static byte[] entrypointConfig(EntrypointSpec spec, String app, String version, String file) throws InputException {
         try {
-            return (JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            EntrypointConfig.Builder b = EntrypointConfig.builder().app(app, version);
+            for (Map.Entry<String, Object> service : spec.services().entrySet()) {
+                if (service.getValue() instanceof String line) {
+                    b.serviceLine(service.getKey(), line);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<String> words = (List<String>) service.getValue();
+                    b.service(service.getKey(), words);
+                }
+            }
+            if (spec.defaultService() != null) {
+                b.defaultService(spec.defaultService());
+            }
+            b.require(spec.requiredEnv());
+            spec.serviceEnv().forEach(b::requireFor);
+            List<FileSpec> templates = spec.templates();
+            for (int i = 0; i < templates.size(); i++) {
+                FileSpec t = templates.get(i);
+                b.template("/etc/grocker/templates/" + templateName(i, t), t.destination(), t.mode());
+            }
+            return b.build().bytes();
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": field 'entrypoint': " + e.getMessage(), e);
         }
     }
 }

@@ -41,10 +41,10 @@ public final class AppSpecLoader {
         Path source = null;
         List<String> extras = r.stringList(root, "extras", top);
         if (looksLikePath(appText)) {
-            source = SpecReader.resolve(file, appText);
-            if (!Files.exists(source)) {
-                throw top.at("app").error(source + " does not exist (a wheel, an sdist or a source directory)");
+            if (!Files.exists(SpecReader.resolve(file, appText))) {
+                throw top.at("app").error(SpecReader.resolve(file, appText) + " does not exist (a wheel, an sdist or a source directory)");
             }
+            source = r.source(file, appText, top.at("app"));
         } else {
             try {
                 requirement = AppRequirement.parse(appText);
@@ -80,7 +80,7 @@ public final class AppSpecLoader {
         Path constraints = null;
         String constraintsText = r.optionalString(root, "constraints", top);
         if (constraintsText != null) {
-            constraints = SpecReader.resolve(file, constraintsText);
+            constraints = r.source(file, constraintsText, top.at("constraints"));
             if (!Files.isRegularFile(constraints)) {
                 throw top.at("constraints").error(constraints + " does not exist");
             }

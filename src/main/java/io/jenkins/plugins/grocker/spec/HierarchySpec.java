@@ -17,12 +17,20 @@ import java.util.Optional;
  * @param version filled into {@code org.opencontainers.image.version} unless an image has its own
  * @param source filled into {@code org.opencontainers.image.source}; null to take it from git
  * @param platforms default platforms of images that declare none; empty for the engine's own platform
+ * @param images the images, variants included (a variant {@code app:dev} follows its image {@code app})
+ * @param notes what the loader took differently from how it was written (a locale alias), one line each
  */
 public record HierarchySpec(Path file, String registry, String version, String source, List<Platform> platforms,
-        List<ImageSpec> images) {
+        List<ImageSpec> images, List<String> notes) {
     public HierarchySpec {
         platforms = List.copyOf(platforms);
         images = List.copyOf(images);
+        notes = List.copyOf(notes);
+    }
+
+    public HierarchySpec(Path file, String registry, String version, String source, List<Platform> platforms,
+            List<ImageSpec> images) {
+        this(file, registry, version, source, platforms, images, List.of());
     }
 
     public Optional<ImageSpec> image(String name) {
@@ -61,6 +69,42 @@ public record HierarchySpec(Path file, String registry, String version, String s
                 .orElse(null);
     }
 
+    /**
+     * The image's python settings with the package index settings it inherits: {@code indexUrl},
+     * {@code extraIndexUrls} and {@code trustedHosts} together from the nearest image (itself first) that names an
+     * index, {@code findLinks} from the nearest that has any. Null when the image has no python section.
+     */
+    public PythonSpec effectivePython(ImageSpec image) {
+        PythonSpec own = image.python();
+        if (own == null) {
+            return null;
+        }
+        PythonSpec.Builder b = own.toBuilder();
+        if (own.noIndex()) {
+            lineage(image).stream().map(ImageSpec::python)
+                    .filter(p -> p != null && !p.noIndex())
+                    .findFirst()
+                    .ifPresent(p -> b.indexUrl(p.indexUrl()).extraIndexUrls(p.extraIndexUrls()).trustedHosts(p.trustedHosts()));
+        }
+        if (own.findLinks().isEmpty()) {
+            lineage(image).stream().map(ImageSpec::python)
+                    .filter(p -> p != null && !p.findLinks().isEmpty())
+                    .findFirst()
+                    .ifPresent(p -> b.findLinks(p.findLinks()));
+        }
+        return b.build();
+    }
+
+    /** How many ancestors the image has (0 for a root): orders the entrypoint fragments of a lineage. */
+    public int depth(ImageSpec image) {
+        return lineage(image).size() - 1;
+    }
+
+    /** True when an ancestor (not the image itself) has an entrypoint, so the runtime is installed already. */
+    public boolean inheritsEntrypoint(ImageSpec image) {
+        return lineage(image).stream().skip(1).anyMatch(i -> i.entrypoint() != null);
+    }
+
     /** The platforms declared for the image: its own, else its nearest ancestor's, else the file's. */
     public List<Platform> declaredPlatforms(ImageSpec image) {
         for (ImageSpec i : lineage(image)) {
@@ -71,8 +115,8 @@ public record HierarchySpec(Path file, String registry, String version, String s
         return platforms;
     }
 
-    /** The repository an image is pushed to: {@code registry/name}. */
+    /** The repository an image is pushed to: {@code registry/name}; a variant goes to its image's. */
     public String repository(ImageSpec image) {
-        return registry + "/" + image.name();
+        return registry + "/" + (image.isVariant() ? image.variantOf() : image.name());
     }
 }

@@ -22,7 +22,7 @@ public record ImageSpec(
         UserSpec user,
         String workdir,
         Map<String, String> env,
-        List<String> dirs,
+        List<DirSpec> dirs,
         List<String> ports,
         HealthcheckSpec healthcheck,
         Map<String, String> labels,
@@ -30,7 +30,10 @@ public record ImageSpec(
         List<Platform> platforms,
         List<FileSpec> files,
         Map<Platform, Path> rootfs,
-        List<String> cmd) {
+        List<String> cmd,
+        List<String> volumes,
+        EntrypointSpec entrypoint,
+        String variantOf) {
     public static final String SCRATCH = "scratch";
 
     public ImageSpec {
@@ -45,6 +48,12 @@ public record ImageSpec(
         files = List.copyOf(files);
         rootfs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rootfs));
         cmd = cmd == null ? null : List.copyOf(cmd);
+        volumes = List.copyOf(volumes);
+    }
+
+    /** True for a variant of another image ({@code fractal-app:dev} of {@code fractal-app}), pushed to its repository. */
+    public boolean isVariant() {
+        return variantOf != null;
     }
 
     public boolean isScratch() {
@@ -78,6 +87,9 @@ public record ImageSpec(
         b.files = files;
         b.rootfs = rootfs;
         b.cmd = cmd;
+        b.volumes = volumes;
+        b.entrypoint = entrypoint;
+        b.variantOf = variantOf;
         return b;
     }
 
@@ -93,7 +105,7 @@ public record ImageSpec(
         private UserSpec user;
         private String workdir;
         private Map<String, String> env = Map.of();
-        private List<String> dirs = List.of();
+        private List<DirSpec> dirs = List.of();
         private List<String> ports = List.of();
         private HealthcheckSpec healthcheck;
         private Map<String, String> labels = Map.of();
@@ -102,6 +114,9 @@ public record ImageSpec(
         private List<FileSpec> files = List.of();
         private Map<Platform, Path> rootfs = Map.of();
         private List<String> cmd = List.of();
+        private List<String> volumes = List.of();
+        private EntrypointSpec entrypoint;
+        private String variantOf;
 
         private Builder() {}
 
@@ -155,7 +170,7 @@ public record ImageSpec(
             return this;
         }
 
-        public Builder dirs(List<String> value) {
+        public Builder dirs(List<DirSpec> value) {
             this.dirs = value;
             return this;
         }
@@ -200,8 +215,24 @@ public record ImageSpec(
             return this;
         }
 
+        public Builder volumes(List<String> value) {
+            this.volumes = value;
+            return this;
+        }
+
+        public Builder entrypoint(EntrypointSpec value) {
+            this.entrypoint = value;
+            return this;
+        }
+
+        public Builder variantOf(String value) {
+            this.variantOf = value;
+            return this;
+        }
+
         public ImageSpec build() {
-            return new ImageSpec(name, from, parent, version, python, locales, packages, user, workdir, env, dirs, ports, healthcheck, labels, tags, platforms, files, rootfs, cmd);
+            return new ImageSpec(name, from, parent, version, python, locales, packages, user, workdir, env, dirs, ports,
+                    healthcheck, labels, tags, platforms, files, rootfs, cmd, volumes, entrypoint, variantOf);
         }
     }
 }

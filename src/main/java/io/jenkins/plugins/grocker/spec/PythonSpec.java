@@ -16,6 +16,7 @@ import java.util.List;
  * @param findLinks directories (inside the image) or URLs searched for wheels and sdists
  * @param indexUrl a PEP 503 index, or null for none
  * @param extraIndexUrls more indexes
+ * @param requirements a requirements file next to the spec (its content is part of the cache key), or null
  */
 public record PythonSpec(
         String interpreter,
@@ -26,12 +27,18 @@ public record PythonSpec(
         List<String> findLinks,
         String indexUrl,
         List<String> extraIndexUrls,
-        List<String> trustedHosts) {
+        List<String> trustedHosts,
+        java.nio.file.Path requirements) {
     public PythonSpec {
         packages = List.copyOf(packages);
         findLinks = List.copyOf(findLinks);
         extraIndexUrls = List.copyOf(extraIndexUrls);
         trustedHosts = List.copyOf(trustedHosts);
+    }
+
+    /** True when something is installed with pip: packages or a requirements file. */
+    public boolean installs() {
+        return !packages.isEmpty() || requirements != null;
     }
 
     /** True when pip may only use find-links (no index at all). */
@@ -56,6 +63,7 @@ public record PythonSpec(
         b.indexUrl = indexUrl;
         b.extraIndexUrls = extraIndexUrls;
         b.trustedHosts = trustedHosts;
+        b.requirements = requirements;
         return b;
     }
 
@@ -70,6 +78,7 @@ public record PythonSpec(
         private String indexUrl;
         private List<String> extraIndexUrls = List.of();
         private List<String> trustedHosts = List.of();
+        private java.nio.file.Path requirements;
 
         private Builder() {}
 
@@ -118,8 +127,14 @@ public record PythonSpec(
             return this;
         }
 
+        public Builder requirements(java.nio.file.Path value) {
+            this.requirements = value;
+            return this;
+        }
+
         public PythonSpec build() {
-            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls, trustedHosts);
+            return new PythonSpec(interpreter, version, venv, systemSitePackages, packages, findLinks, indexUrl, extraIndexUrls,
+                    trustedHosts, requirements);
         }
     }
 }

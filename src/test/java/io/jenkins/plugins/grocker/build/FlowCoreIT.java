@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * examples/flowcore/flowcore.yaml through the command line, for linux/amd64 and linux/arm64 (under
- * emulation): one index with both platforms, and each platform's container has what FlowCore promises.
+ * examples/flowcore/flowcore.yaml through the command line: the container has every package, locale, directory,
+ * variable and label of the FlowCore document that Debian bookworm has. linux/amd64 only: the spec declares arm64
+ * too, but installing the whole document (Rust, Nim, Chromium, gfortran, ...) under qemu takes far longer than the
+ * test suite's budget; arm64 builds are proven on the hierarchy roots (DatalypticaIT, LoomIT).
  */
 class FlowCoreIT {
     private static final List<String> LOCALES = List.of("en_US.utf8", "es_ES.utf8", "zh_CN.utf8", "zh_TW.utf8",
@@ -35,10 +37,13 @@ class FlowCoreIT {
         TestEnvironment t = TestEnvironment.get();
         Path json = dir.resolve("flowcore.json");
         TestEnvironment.Cli cli = t.cli(Map.of(), "base", "--spec", t.root.resolve("examples/flowcore/flowcore.yaml").toString(),
-                "--platform", "linux/amd64", "--platform", "linux/arm64", "--output-json", json.toString());
+                "--platform", "linux/amd64", "--output-json", json.toString());
         assertThat(cli.code()).as(cli.err() + cli.out()).isZero();
-        assertThat(cli.out()).contains("[flowcore linux/amd64] building", "[flowcore linux/arm64] building",
-                "[flowcore linux/amd64] built in", "[flowcore linux/arm64] built in", "tagged " + t.registry.host() + "/flowcore/flowcore:3.11");
+        // The document's short locale names are mapped, with a note.
+        assertThat(cli.out()).contains("note: " + t.root.resolve("examples/flowcore/flowcore.yaml")
+                + ": image 'flowcore': field 'locales[4]': 'fr.UTF-8' is taken as fr_FR.UTF-8", "'ko.UTF-8' is taken as ko_KR.UTF-8");
+        assertThat(cli.out()).contains("[flowcore linux/amd64] building", "[flowcore linux/amd64] built in",
+                "tagged " + t.registry.host() + "/flowcore/flowcore:3.11");
 
         JsonNode image = new ObjectMapper().readTree(json.toFile()).get("images").get(0);
         assertThat(image.get("name").asText()).isEqualTo("flowcore");
@@ -46,12 +51,12 @@ class FlowCoreIT {
         Digest indexDigest = Digest.of(image.get("index").get("digest").asText());
         ImageReference repository = ImageReference.parse(t.registry.host() + "/flowcore/flowcore");
 
-        // One OCI index, both platforms, every tag on it.
+        // One OCI index, every tag on it.
         Manifest index = t.registryClient.getManifest(repository.withDigest(indexDigest));
         assertThat(index.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
         Map<Platform, Descriptor> platforms = t.registryClient.platforms(repository.withDigest(indexDigest));
-        assertThat(platforms).containsOnlyKeys(Platform.LINUX_AMD64, Platform.LINUX_ARM64);
-        for (String tag : List.of("3.11", "3.11-bookworm", "latest")) {
+        assertThat(platforms).containsOnlyKeys(Platform.LINUX_AMD64);
+        for (String tag : List.of("3.11", "3.11-bookworm", "1.0", "latest")) {
             assertThat(t.registryClient.head(repository.withTag(tag)).orElseThrow().digest()).isEqualTo(indexDigest);
         }
         for (JsonNode p : image.get("platforms")) {
@@ -60,26 +65,41 @@ class FlowCoreIT {
             assertThat(p.get("key").asText()).hasSize(64);
         }
 
-        for (Platform platform : List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64)) {
+        for (Platform platform : List.of(Platform.LINUX_AMD64)) {
             String ref = repository.name() + "@" + platforms.get(platform).digest();
             ContainerResult r = t.engine.run(RunRequest.builder(ref).command("sh", "-c", String.join("; ",
-                    "uname -m", "python --version", "command -v python", "id -u", "id -un", "locale -a",
-                    "sudo -n true && echo sudo=ok", "stat -c owner=%U /var/log/troc", "pwd", "echo SITE_ROOT=$SITE_ROOT",
-                    "echo PATH=$PATH", "echo LANG=$LANG", "gcc --version | head -n 1")).build());
+                    "uname -m", "python --version", "command -v python", "id -u", "id -un", "id -gn", "locale -a",
+                    "sudo -n true && echo sudo=ok", "stat -c owner=%U /var/log/troc", "stat -c code=%U /code", "stat -c ssh=%U:%a /home/troc/.ssh",
+                    "stat -c symbits=%U /home/ubuntu/symbits", "pwd", "echo SITE_ROOT=$SITE_ROOT", "echo PATH=$PATH", "echo LANG=$LANG",
+                    "echo LANGUAGE=$LANGUAGE", "echo LC_ALL=$LC_ALL", "gcc --version | head -n 1", "g++ --version | head -n 1",
+                    "make --version | head -n 1", "automake --version | head -n 1", "nim --version | head -n 1", "rustc --version",
+                    "cargo --version", "gfortran --version | head -n 1", "git --version", "for c in vim.tiny redis-cli chromedriver exempi sqlite3 psql; do command -v $c; done",
+                    "pkg-config --exists libpq sqlite3 cairo pango gdk-pixbuf-2.0 libffi libxml-2.0 libxslt yaml-0.1 "
+                            + "geos libmemcached exempi-2.0 blas lapack && echo pkgconfig=ok",
+                    "ls /usr/include/magic.h /usr/include/sybdb.h /usr/include/mysql/mysql.h", "python -m gunicorn --version", "pip --version")).build());
             assertThat(r.exitCode()).as(r.output()).isZero();
             String out = r.output();
             assertThat(out).as(platform + ":\n" + out)
                     .contains(platform.equals(Platform.LINUX_ARM64) ? "aarch64" : "x86_64")
-                    .contains("Python 3.11.", "/code/venv/bin/python", "\n1000\n", "troc\n", "sudo=ok", "owner=troc",
-                            "/code\n", "SITE_ROOT=/code", "PATH=/code/venv/bin:", "LANG=en_US.UTF-8", "gcc (Debian 12");
+                    .contains("Python 3.11.", "/code/venv/bin/python", "\n1000\n", "troc\ntroc\n", "sudo=ok", "owner=troc", "code=troc", "ssh=troc:700",
+                            "symbits=troc", "/code\n", "SITE_ROOT=/code", "PATH=/code/venv/bin:/home/troc/.local/bin:", "LANG=en_US.UTF-8",
+                            "LANGUAGE=en_US:en", "LC_ALL=en_US.UTF-8", "gcc (Debian 12", "g++ (Debian 12", "GNU Make", "automake (GNU automake)",
+                            "Nim Compiler", "rustc 1.", "cargo 1.", "GNU Fortran", "git version", "/usr/bin/vim.tiny", "/usr/bin/redis-cli",
+                            "/usr/bin/chromedriver", "/usr/bin/exempi", "/usr/bin/sqlite3", "/usr/bin/psql", "pkgconfig=ok",
+                            "/usr/include/magic.h", "/usr/include/sybdb.h", "/usr/include/mysql/mysql.h", "(version 20.", "from /code/venv/lib/python3.11/site-packages/pip");
             assertThat(out).contains(LOCALES);
+            assertThat(t.engine.inspect(ref).orElseThrow().labels()).containsEntry("maintainer", "Navigator Team")
+                    .containsEntry("org.opencontainers.image.description", "FlowCore - Base Image for Navigator Applications")
+                    .containsEntry("org.opencontainers.image.version", "1.0")
+                    .containsEntry("org.opencontainers.image.vendor", "Navigator Team");
+            assertThat(t.engine.inspect(ref).orElseThrow().exposedPorts()).contains("5000/tcp");
         }
 
         // A second run builds nothing.
         TestEnvironment.Cli again = t.cli(Map.of(), "base", "--spec", t.root.resolve("examples/flowcore/flowcore.yaml").toString(),
-                "--platform", "linux/amd64", "--platform", "linux/arm64");
+                "--platform", "linux/amd64");
         assertThat(again.code()).as(again.err()).isZero();
-        assertThat(again.out()).doesNotContain("building").contains("0 of 2 image/platform builds ran, 2 reused",
+        assertThat(again.out()).doesNotContain("building").contains("0 of 1 image/platform builds ran, 1 reused",
                 "unchanged " + t.registry.host() + "/flowcore/flowcore:3.11");
     }
 }

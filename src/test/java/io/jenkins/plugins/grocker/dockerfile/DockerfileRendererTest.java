@@ -59,7 +59,7 @@ class DockerfileRendererTest {
         assertThat(df).contains("ENV VIRTUAL_ENV=/code/venv PATH=/code/venv/bin:$PATH");
         assertThat(df).contains("RUN [\"/usr/local/lib/grocker/pip-install\", \"/code/venv\", \"1000:1001\", \"--no-index\", \"--find-links\", \"/usr/share/python-wheels\", \"wheel\"]");
         assertThat(df).contains("COPY [\"files/0-hc.py\", \"/hc\"]");
-        assertThat(df).contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"1000:1001\", \"/var/log/troc\"]");
+        assertThat(df).contains("RUN [\"/usr/local/lib/grocker/make-dirs\", \"/var/log/troc\", \"1000:1001\", \"-\"]");
         assertThat(df).contains("ENV SITE_ROOT=\"/code\" QUOTE=\"say \\\"hi\\\"\"");
         assertThat(df).contains("WORKDIR /code\n");
         assertThat(df).contains("LABEL \"org.opencontainers.image.title\"=\"flowcore\" \"org.opencontainers.image.version\"=\"1.2\" \"team\"=\"a \\$b\"");

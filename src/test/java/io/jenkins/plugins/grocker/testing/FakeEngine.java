@@ -52,8 +52,16 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Thread-safe.
  */
 public final class FakeEngine implements ContainerEngine {
-    /** One local image. */
-    public record Image(String id, Platform platform, Map<String, String> labels, List<byte[]> layers, String user) {}
+    /**
+     * One local image.
+     *
+     * @param created like the engine's creation time, different for every build (empty for a pulled image), so two
+     *     builds of one context give two images, as two real engines without a shared build cache do
+     */
+    public record Image(String id, Platform platform, Map<String, String> labels, List<byte[]> layers, String user,
+            String created) {}
+
+    private static final AtomicInteger BUILDS = new AtomicInteger();
 
     /** One build as the engine saw it. */
     public record Build(String image, Platform platform, String dockerfile, String id) {}
@@ -152,8 +160,9 @@ public final class FakeEngine implements ContainerEngine {
             }
             layers.add(("layer of " + name + " on " + platform + "\n" + dockerfile).getBytes(StandardCharsets.UTF_8));
             Map<String, String> labels = new LinkedHashMap<>(request.labels());
-            String id = Digest.sha256(config(platform, labels, layers, user)).toString();
-            images.put(id, new Image(id, platform, labels, List.copyOf(layers), user));
+            String created = endpoint + " build " + BUILDS.incrementAndGet();
+            String id = Digest.sha256(config(platform, labels, layers, user, created)).toString();
+            images.put(id, new Image(id, platform, labels, List.copyOf(layers), user, created));
             for (String tag : request.tags()) {
                 names.put(tag, id);
             }
@@ -194,7 +203,7 @@ public final class FakeEngine implements ContainerEngine {
             for (byte[] layer : image.layers()) {
                 layers.add(upload(target, layer, MediaTypes.DOCKER_LAYER_GZIP));
             }
-            byte[] config = config(image.platform(), image.labels(), image.layers(), image.user());
+            byte[] config = config(image.platform(), image.labels(), image.layers(), image.user(), image.created());
             Descriptor configDescriptor = upload(target, config, MediaTypes.DOCKER_CONFIG);
             StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_V2
                     + "\",\"config\":" + descriptor(configDescriptor) + ",\"layers\":[");
@@ -297,7 +306,7 @@ public final class FakeEngine implements ContainerEngine {
             for (Descriptor layer : image.layers()) {
                 layers.add(registry.getBlob(ref, layer.digest()));
             }
-            Image pulled = new Image(image.config().digest().toString(), platform, config.labels(), layers, config.user());
+            Image pulled = new Image(image.config().digest().toString(), platform, config.labels(), layers, config.user(), "");
             images.put(pulled.id(), pulled);
             names.put(from, pulled.id());
             return pulled;
@@ -314,8 +323,12 @@ public final class FakeEngine implements ContainerEngine {
         return new Descriptor(mediaType, digest, bytes.length);
     }
 
-    private static byte[] config(Platform platform, Map<String, String> labels, List<byte[]> layers, String user) {
+    private static byte[] config(Platform platform, Map<String, String> labels, List<byte[]> layers, String user,
+            String created) {
         StringBuilder json = new StringBuilder("{\"architecture\":\"" + platform.architecture() + "\",\"os\":\"" + platform.os() + "\"");
+        if (!created.isEmpty()) {
+            json.append(",\"created\":\"").append(created).append('"');
+        }
         if (platform.variant() != null) {
             json.append(",\"variant\":\"").append(platform.variant()).append('"');
         }

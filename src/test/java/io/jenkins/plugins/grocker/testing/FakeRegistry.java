@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * repository; a manifest put under a digest must have that digest ({@code DIGEST_INVALID}); an upload's bytes must
  * hash to the digest it is closed with; an unknown media type or a bad tag is refused; deleting needs
  * {@link #deleteEnabled}. Optional Basic or Bearer authentication (the token endpoint {@code /token} is served by the
- * same server) and per-path overrides for answers a real registry would rarely give.
+ * same server) and per-path overrides for answers a real registry would rarely give, or to hold a request back and
+ * then {@link #answer} it (interleavings of concurrent clients).
  *
  * <p>Test set-up may seed blobs ({@link #putBlob}, visible in every repository) and manifests ({@link #putManifest})
  * without these checks. Thread-safe.
@@ -207,35 +208,7 @@ public final class FakeRegistry implements AutoCloseable {
                 override.handle(exchange);
                 return;
             }
-            if (path.equals("/token")) {
-                token(exchange, authorization);
-                return;
-            }
-            if (!authorized(exchange, authorization)) {
-                return;
-            }
-            if (path.equals("/v2/")) {
-                send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            int manifestsAt = path.lastIndexOf("/manifests/");
-            int uploadsAt = path.indexOf("/blobs/uploads/");
-            int blobsAt = path.lastIndexOf("/blobs/");
-            int tagsAt = path.lastIndexOf("/tags/list");
-            int referrersAt = path.lastIndexOf("/referrers/");
-            if (referrersAt > 3 && method.equals("GET")) {
-                referrers(exchange, path.substring(4, referrersAt), path.substring(referrersAt + "/referrers/".length()));
-            } else if (manifestsAt > 3) {
-                manifest(exchange, method, path.substring(4, manifestsAt), path.substring(manifestsAt + "/manifests/".length()));
-            } else if (uploadsAt > 3) {
-                upload(exchange, method, path.substring(4, uploadsAt), path.substring(uploadsAt + "/blobs/uploads/".length()));
-            } else if (blobsAt > 3) {
-                blob(exchange, method, path.substring(4, blobsAt), path.substring(blobsAt + "/blobs/".length()));
-            } else if (tagsAt > 3 && method.equals("GET")) {
-                tagList(exchange, path.substring(4, tagsAt));
-            } else {
-                error(exchange, 404, "NAME_UNKNOWN", "unknown path");
-            }
+            answer(exchange);
         } catch (RuntimeException e) {
             e.printStackTrace();
             throw e;
@@ -293,6 +266,45 @@ public final class FakeRegistry implements AutoCloseable {
             first = false;
         }
         send(exchange, 200, "application/vnd.oci.image.index.v1+json", json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Answers a request as the registry does when no override is set: an override that only wants to hold a request
+     * back (to make an interleaving of two clients deterministic), or to act after it, calls this.
+     */
+    public void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (path.equals("/token")) {
+            token(exchange, authorization);
+            return;
+        }
+        if (!authorized(exchange, authorization)) {
+            return;
+        }
+        if (path.equals("/v2/")) {
+            send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        int manifestsAt = path.lastIndexOf("/manifests/");
+        int uploadsAt = path.indexOf("/blobs/uploads/");
+        int blobsAt = path.lastIndexOf("/blobs/");
+        int tagsAt = path.lastIndexOf("/tags/list");
+        int referrersAt = path.lastIndexOf("/referrers/");
+        if (referrersAt > 3 && method.equals("GET")) {
+            referrers(exchange, path.substring(4, referrersAt), path.substring(referrersAt + "/referrers/".length()));
+        } else if (manifestsAt > 3) {
+            manifest(exchange, method, path.substring(4, manifestsAt), path.substring(manifestsAt + "/manifests/".length()));
+        } else if (uploadsAt > 3) {
+            upload(exchange, method, path.substring(4, uploadsAt), path.substring(uploadsAt + "/blobs/uploads/".length()));
+        } else if (blobsAt > 3) {
+            blob(exchange, method, path.substring(4, blobsAt), path.substring(blobsAt + "/blobs/".length()));
+        } else if (tagsAt > 3 && method.equals("GET")) {
+            tagList(exchange, path.substring(4, tagsAt));
+        } else {
+            error(exchange, 404, "NAME_UNKNOWN", "unknown path");
+        }
     }
 
     private void blob(HttpExchange exchange, String method, String repository, String digest) throws IOException {

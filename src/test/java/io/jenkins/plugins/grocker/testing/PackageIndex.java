@@ -59,9 +59,18 @@ public final class PackageIndex implements AutoCloseable {
 
     /** Adds a pure-Python package {@code module} whose {@code __init__} sets {@code VALUE}. */
     public void addWheel(String project, String version, String module, String value) throws IOException {
+        addWheel(project, version, Map.of(module + "/__init__.py", "VALUE = \"" + value + "\"\n"));
+    }
+
+    /**
+     * Adds a pure-Python wheel holding these files (path in the wheel to text); {@code NAME.dist-info/entry_points.txt}
+     * may be among them for console scripts, with NAME the project's dist name.
+     */
+    public void addWheel(String project, String version, Map<String, String> contents) throws IOException {
         String dist = project.replace('-', '_') + "-" + version;
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put(module + "/__init__.py", ("VALUE = \"" + value + "\"\n").getBytes(StandardCharsets.UTF_8));
+        contents.forEach((path, text) -> entries.put(path.replace("NAME.dist-info", dist + ".dist-info"),
+                text.getBytes(StandardCharsets.UTF_8)));
         entries.put(dist + ".dist-info/METADATA", ("Metadata-Version: 2.1\nName: " + project + "\nVersion: " + version + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         entries.put(dist + ".dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: grocker-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"

@@ -15,12 +15,14 @@ import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.spec.SpecLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +54,16 @@ public final class TestEnvironment {
             registry.close();
             engine.close();
         }));
-        Cli debian = cli(Map.of(), "base", "--spec", root.resolve("examples/debian/debian.yaml").toString());
+        // Built from a copy outside the git checkout, so the image carries no org.opencontainers.image.revision label:
+        // the same root filesystems then give the same image on every commit, and the engine's layer cache serves the
+        // steps of images built on it whose inputs did not change (with the label, every commit made every image's
+        // every step run again). What grocker builds and pushes, and its keys, are the same either way.
+        Path debianDir = Files.createTempDirectory("grocker-debian-");
+        Path debianSpec = debianDir.resolve("debian.yaml");
+        Files.copy(root.resolve("examples/debian/debian.yaml"), debianSpec);
+        debianDir.toFile().deleteOnExit();
+        debianSpec.toFile().deleteOnExit();
+        Cli debian = cli(Map.of(), "base", "--spec", debianSpec.toString());
         if (debian.code() != 0) {
             throw new IllegalStateException("building the Debian base failed: " + debian.err() + debian.out());
         }
@@ -70,6 +81,7 @@ public final class TestEnvironment {
         Map<String, String> env = new HashMap<>();
         env.put("GROCKER_REGISTRY", registry.host());
         env.put("GROCKER_ROOTFS_DIR", rootfsDir.toString());
+        env.put("GROCKER_ALLOWED_PATHS", rootfsDir.toString());
         env.putAll(extra);
         return env;
     }
@@ -81,11 +93,42 @@ public final class TestEnvironment {
 
     public record Cli(int code, String out, String err) {}
 
-    /** Runs the command line in this JVM with the test environment. */
+    /**
+     * Runs the command line in this JVM with the test environment. Its standard output is also echoed to the test
+     * log line by line, each line prefixed with the seconds since the command started, so that a slow IT shows
+     * which image and which build step took the time.
+     */
     public Cli cli(Map<String, String> extraEnv, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = GrockerCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), env(extraEnv), args);
+        long start = System.nanoTime();
+        String name = "grocker " + (args.length > 0 ? args[0] : "");
+        Writer echo = new Writer() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void write(char[] buf, int off, int len) {
+                out.write(buf, off, len);
+                for (int i = off; i < off + len; i++) {
+                    if (buf[i] == '\n') {
+                        System.out.printf(Locale.ROOT, "[%s +%.0fs] %s%n", name, (System.nanoTime() - start) / 1e9, line);
+                        line.setLength(0);
+                    } else {
+                        line.append(buf[i]);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+
+            @Override
+            public void close() {}
+        };
+        int code = GrockerCommand.run(new PrintWriter(echo, true), new PrintWriter(err, true), env(extraEnv), args);
+        System.out.printf(Locale.ROOT, "[%s +%.0fs] exit %d%n", name, (System.nanoTime() - start) / 1e9, code);
         return new Cli(code, out.toString(), err.toString());
     }
 
@@ -122,16 +165,25 @@ public final class TestEnvironment {
     }
 
     public Run build(Path spec, List<Platform> platforms, boolean push) throws Exception {
-        return walk(spec, platforms, push, false);
+        return walk(spec, platforms, push, false, Map.of());
+    }
+
+    /** A build whose spec sees {@code extraEnv} too. */
+    public Run build(Path spec, List<Platform> platforms, boolean push, Map<String, String> extraEnv) throws Exception {
+        return walk(spec, platforms, push, false, extraEnv);
     }
 
     public Run plan(Path spec, List<Platform> platforms) throws Exception {
-        return walk(spec, platforms, true, true);
+        return walk(spec, platforms, true, true, Map.of());
     }
 
-    private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan) throws Exception {
+    public Run plan(Path spec, List<Platform> platforms, Map<String, String> extraEnv) throws Exception {
+        return walk(spec, platforms, true, true, extraEnv);
+    }
+
+    private Run walk(Path spec, List<Platform> platforms, boolean push, boolean plan, Map<String, String> extraEnv) throws Exception {
         List<BuildEvent> events = Collections.synchronizedList(new ArrayList<>());
-        ImageBuild build = BaseBuild.of(new SpecLoader(env(Map.of())).load(spec),
+        ImageBuild build = BaseBuild.of(new SpecLoader(env(extraEnv)).load(spec),
                 new BuildOptions(platforms, push, "host", 2, Map.of()),
                 BuildServices.of(engine, registryClient, Credentials.none(), events::add));
         BuildResult result = plan ? build.plan().toResult() : build.run();

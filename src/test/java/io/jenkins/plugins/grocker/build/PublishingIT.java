@@ -44,8 +44,10 @@ class PublishingIT {
                 + "  - {name: broken, from: " + t.debian() + ", packages: [grocker-no-such-package], tags: [stable]}\n");
         TestEnvironment.Cli two = t.cli(Map.of(), "base", "--spec", second.toString());
         assertThat(two.code()).isEqualTo(3);
-        assertThat(two.err().strip()).startsWith("grocker: ").contains("broken").contains("grocker-no-such-package")
-                .doesNotContain("\n");
+        // One line names the image and the package; the failed step's last lines follow, each marked as log.
+        java.util.List<String> lines = two.err().strip().lines().toList();
+        assertThat(lines.get(0)).startsWith("grocker: ").contains("broken").contains("grocker-no-such-package");
+        assertThat(lines.subList(1, lines.size())).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("grocker: | "));
         assertThat(t.registryClient.head(stable).orElseThrow().digest()).isEqualTo(before);
         assertThat(t.registryClient.head(ImageReference.parse(t.registry.host() + "/atomic/broken:stable"))).isEmpty();
     }

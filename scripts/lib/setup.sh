@@ -22,6 +22,7 @@ GROCKER_ROOT="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GROCKER_PACKAGES=(
   docker.io qemu-user-static binfmt-support debootstrap docker-registry
   apache2-utils skopeo busybox-static maven openjdk-17-jdk-headless curl jq openssl python3
+  chromium # ReportBrowserIT renders the HTML build report headless
 )
 GROCKER_DOCKERD_LOG=/var/log/grocker-dockerd.log
 GROCKER_APT_UPDATED=""

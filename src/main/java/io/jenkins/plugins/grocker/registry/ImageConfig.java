@@ -3,21 +3,26 @@ package io.jenkins.plugins.grocker.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.image.Platform;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The parts of an image's config blob this project reads: platform, user and labels. Immutable. */
+/** The parts of an image's config blob this project reads: platform, user, labels and creation time. Immutable. */
 public final class ImageConfig {
     private final Platform platform;
     private final String user;
     private final Map<String, String> labels;
+    private final Instant created;
 
-    private ImageConfig(Platform platform, String user, Map<String, String> labels) {
+    private ImageConfig(Platform platform, String user, Map<String, String> labels, Instant created) {
         this.platform = platform;
         this.user = user;
         this.labels = Collections.unmodifiableMap(labels);
+        this.created = created;
     }
 
     /**
@@ -42,8 +47,17 @@ public final class ImageConfig {
             }
         }
         String user = Json.text(config, "User");
+        Instant created = null;
+        String createdText = Json.text(json, "created");
+        if (createdText != null) {
+            try {
+                created = OffsetDateTime.parse(createdText).toInstant();
+            } catch (DateTimeParseException e) {
+                created = null; // an unreadable date is no date
+            }
+        }
         return new ImageConfig(ImageIndex.platform(os, architecture, Json.text(json, "variant")), user == null ? "" : user,
-                labels);
+                labels, created);
     }
 
     public Platform platform() {
@@ -57,5 +71,10 @@ public final class ImageConfig {
 
     public Map<String, String> labels() {
         return labels;
+    }
+
+    /** When the image was made (the config's {@code created}), or null when absent or not a date. */
+    public Instant created() {
+        return created;
     }
 }

@@ -16,12 +16,15 @@ import groovy.transform.Field
     registryCredentials: null,      // ['host[:port]': 'credentials-id', ...]: one credential per registry
     result: '.grocker/base.json',   // where the command's JSON result goes
     archive: true,                  // archive the result file
+    report: null,                   // the HTML report (default: next to the result, -report.html); false: none
+    scanCommand: null,              // the scan gate: a shell command run on every platform image before any tag moves
+    scanTimeout: null,              // seconds before a scan is stopped and counted as failed (default 1800)
     verbose: false,                 // show Docker's whole output
 ]
 
 /** The command: a constant script; its inputs come from the environment. */
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" base --spec "$GROCKER_SPEC" ' +
-    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS ${GROCKER_SCAN_COMMAND:+--scan-command "$GROCKER_SCAN_COMMAND"}'
 
 Map call(Map args = [:]) {
     grockerCli.checkKeys(STEP, args, DEFAULTS.keySet())
@@ -39,6 +42,8 @@ Map call(Map args = [:]) {
     }
     List<String> platforms = grockerCli.words(STEP, 'platforms', a.platforms)
     String result = grockerCli.words(STEP, 'result', a.result)[0]
+    String report = grockerCli.reportFile(STEP, a.report, result.replaceAll(/\.json$/, '') + '-report.html')
+    Map scan = grockerCli.scanGate(STEP, a.scanCommand, a.scanTimeout)
     String spec = a.spec instanceof Map ? '.grocker-base.json' : a.spec.toString()
     Map registries = grockerCli.registryMap(STEP, a, 'registryCredentialsId',
         a.registryCredentialsId ? specRegistry(a.spec) : null)
@@ -57,12 +62,17 @@ Map call(Map args = [:]) {
     if (a.verbose) {
         words.add('--verbose')
     }
+    if (report) {
+        words.addAll(['--report', report])
+    }
+    words.addAll(scan.words)
 
     long start = System.currentTimeMillis()
     echo "${STEP}: building ${spec}${platforms ? ' for ' + platforms.join(', ') : ''}${a.push ? '' : ' (no push)'}"
     int rc = grockerCli.run(step: STEP, command: 'base', script: SCRIPT,
-        vars: [GROCKER_SPEC: spec, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
+        vars: [GROCKER_SPEC: spec, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' '), GROCKER_SCAN_COMMAND: scan.command],
         registries: registries)
+    grockerCli.publishReport(STEP, report)
     grockerCli.check(STEP, 'base', rc)
     if (a.archive) {
         archiveArtifacts(artifacts: result, fingerprint: true)
@@ -75,6 +85,7 @@ Map call(Map args = [:]) {
     }
     echo "${STEP}: ${built.images.size()} image(s) in ${grockerCli.since(start)}"
     built.resultFile = result
+    built.reportFile = report
     return built
 }
 

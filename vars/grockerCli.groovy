@@ -13,7 +13,10 @@ import groovy.transform.Field
     2: 'bad input: a spec, an option or a reference; nothing was built or pushed',
     3: 'the Docker engine, a registry or a build step failed or could not be reached; no tag was moved',
     4: 'a registry failed, refused the credentials or could not be reached; no tag was moved',
+    5: 'the scan gate refused: the scan command failed on a platform image (its output is in the log and the report); ' +
+        'no tag was moved',
 ]
+
 
 /** What the installer's exit codes mean. */
 @Field static final Map<Integer, String> INSTALL_CODES = [
@@ -276,6 +279,50 @@ int run(Map opts) {
         body()
     }
     return rc
+}
+
+/**
+ * The scan gate's settings of a step: [command: the shell command or null, words: ['--scan-timeout', N] or []].
+ * The command is a shell command of its own (it goes to grocker through $GROCKER_SCAN_COMMAND, never through the
+ * step's script).
+ */
+Map scanGate(String step, Object command, Object timeoutSeconds) {
+    if (command != null && !(command instanceof CharSequence && command.toString().trim())) {
+        error "${step}: 'scanCommand' must be a shell command (a non-empty string), got '${command}'"
+    }
+    if (timeoutSeconds != null && (!(timeoutSeconds instanceof Integer) || timeoutSeconds <= 0)) {
+        error "${step}: 'scanTimeout' must be a number of seconds above 0, got '${timeoutSeconds}'"
+    }
+    if (timeoutSeconds != null && command == null) {
+        error "${step}: 'scanTimeout' needs 'scanCommand'"
+    }
+    return [command: command?.toString(), words: timeoutSeconds == null ? [] : ['--scan-timeout', timeoutSeconds.toString()]]
+}
+
+/** The report file of a step: its 'report' argument (false for none), else DEFAULT_FILE; checked as a safe word. */
+String reportFile(String step, Object value, String defaultFile) {
+    if (value == false) {
+        return null
+    }
+    return words(step, 'report', value == null || value == true ? defaultFile : value)[0]
+}
+
+/**
+ * Archives the HTML report of a step when grocker wrote it (also when the command failed, e.g. the scan gate refused),
+ * says where it is in the log, and adds a line with its address to the build's description.
+ */
+void publishReport(String step, String report) {
+    if (!report || !fileExists(report)) {
+        return
+    }
+    archiveArtifacts(artifacts: report, fingerprint: false)
+    String url = env.BUILD_URL ? "${env.BUILD_URL}artifact/${report}" : report
+    echo "${step}: report: ${url}"
+    String line = "${step} report: ${url}"
+    String before = currentBuild.description
+    if (!before || !before.contains(line)) {
+        currentBuild.description = before ? "${before}\n${line}" : line
+    }
 }
 
 /** Fails with the meaning of a non-zero exit code. */

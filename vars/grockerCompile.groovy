@@ -26,7 +26,8 @@ import groovy.transform.Field
     wheelRepository: null,      // with wheels: 'registry', the repository of the artifact (default: <image>-wheels)
     stashWarnMB: 50,            // warn when the stashed wheels are larger than this (stash is meant for small files)
     archive: false,             // also archive the wheels (with fingerprints)
-    runner: null,               // [push: true, tag: true]: also build the runner here, in the same process (grocker app)
+    runner: null,               // [push: true, tag: true, report:, scanCommand:, scanTimeout:]: also build the runner
+                                // here, in the same process (grocker app); the keys mean what grockerRun's do
     verbose: false,
 ]
 
@@ -34,7 +35,8 @@ import groovy.transform.Field
     '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
 
 @Field static final String APP_SCRIPT = 'set -f; "$GROCKER_CLI" app --spec "$GROCKER_SPEC" --wheels "$GROCKER_WHEELS" ' +
-    '--compile-json "$GROCKER_RESULT" --output-json "$GROCKER_RUNNER_RESULT" $GROCKER_ARGS'
+    '--compile-json "$GROCKER_RESULT" --output-json "$GROCKER_RUNNER_RESULT" $GROCKER_ARGS ' +
+    '${GROCKER_SCAN_COMMAND:+--scan-command "$GROCKER_SCAN_COMMAND"}'
 
 @Field static final String PUSH_WHEELS = 'set -f; "$GROCKER_CLI" wheels push "$GROCKER_REPOSITORY" --wheels "$GROCKER_WHEELS" ' +
     '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
@@ -202,13 +204,16 @@ private Map checkRunner(Object value) {
     }
     Map runner = [push: true, tag: true] + value
     for (Object key in runner.keySet()) {
-        if (!(key in ['push', 'tag'])) {
-            error "${STEP}: 'runner' has '${key}'; it takes 'push' and 'tag'"
+        if (!(key in ['push', 'tag', 'report', 'scanCommand', 'scanTimeout'])) {
+            error "${STEP}: 'runner' has '${key}'; it takes 'push', 'tag', 'report', 'scanCommand' and 'scanTimeout'"
         }
+    }
+    for (String key in ['push', 'tag']) {
         if (!(runner[key] instanceof Boolean)) {
             error "${STEP}: 'runner.${key}' must be true or false, got '${runner[key]}'"
         }
     }
+    runner.scan = grockerCli.scanGate(STEP, runner.scanCommand, runner.scanTimeout)
     return runner
 }
 
@@ -227,11 +232,17 @@ private Map compileAndRun(Map c) {
         words.add('--no-tag')
     }
     words.addAll(c.platformWords)
+    String report = grockerCli.reportFile(STEP, c.runner.report, "${work}/runner-${c.stashId}-report.html")
+    if (report) {
+        words.addAll(['--report', report])
+    }
+    words.addAll(c.runner.scan.words)
     echo "${STEP}: compiling ${c.spec.app} on ${c.spec.base} and building ${c.spec.image} from the wheels, in one process"
     int rc = grockerCli.run(step: STEP, command: 'app', script: APP_SCRIPT,
         vars: [GROCKER_SPEC: c.specFile, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_RUNNER_RESULT: runnerResult,
-               GROCKER_ARGS: words.join(' ')],
+               GROCKER_ARGS: words.join(' '), GROCKER_SCAN_COMMAND: c.runner.scan.command],
         credentials: c.credentials, registries: c.registries)
+    grockerCli.publishReport(STEP, report)
     grockerCli.check(STEP, 'app', rc)
     Map answer = grockerCli.readResult(result)
     if (c.args.archive) {
@@ -243,5 +254,6 @@ private Map compileAndRun(Map c) {
     answer.resultFile = result
     answer.artifact = null
     answer.runner = grockerCli.runnerAnswer(STEP, runnerResult, answer.manifest.requirement, c.specFile, c.start as long)
+    answer.runner.reportFile = report
     return answer
 }

@@ -25,13 +25,16 @@ import groovy.transform.Field
     registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry (source, targets)
     audit: null,                // the audit record (default .grocker/promotion-<BUILD_NUMBER>.json)
     archive: true,              // archive the audit record (with fingerprint)
+    report: null,               // the HTML report (default .grocker/promotion-<BUILD_NUMBER>-report.html); false: none
+    scanCommand: null,          // the scan gate: a shell command run on every platform image before anything is copied
+    scanTimeout: null,          // seconds before a scan is stopped and counted as failed (default 1800)
     verbose: false,
 ]
 
 @Field static final List<String> APPROVE_KEYS = ['submitter', 'message', 'ok', 'timeoutMinutes']
 
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" promote "$GROCKER_FROM" $GROCKER_TO --audit "$GROCKER_AUDIT" ' +
-    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS ${GROCKER_SCAN_COMMAND:+--scan-command "$GROCKER_SCAN_COMMAND"}'
 
 Map call(Map args = [:]) {
     grockerCli.checkKeys(STEP, args, DEFAULTS.keySet())
@@ -63,6 +66,13 @@ Map call(Map args = [:]) {
             words.add(flag == 'dryRun' ? '--dry-run' : "--${flag}".toString())
         }
     }
+    Map scan = grockerCli.scanGate(STEP, a.scanCommand, a.scanTimeout)
+    words.addAll(scan.words)
+    String report = grockerCli.reportFile(STEP, a.report,
+        "${grockerCli.WORK_DIR}/promotion-${env.BUILD_NUMBER ?: 'local'}-report.html")
+    if (report) {
+        words.addAll(['--report', report])
+    }
     Set<String> hosts = [grockerCli.registryHost(from)] as Set
     for (String t in to) {
         hosts.add(grockerCli.registryHost(t))
@@ -76,7 +86,8 @@ Map call(Map args = [:]) {
         error "${STEP}: 'agent' must be an agent label, got '${a.agent}'"
     }
     Map request = [from: from, to: to, words: words, registries: registries, dryRun: a.dryRun, archive: a.archive,
-                   audit: a.audit ? grockerCli.words(STEP, 'audit', a.audit)[0] : null, approvedBy: a.approvedBy]
+                   audit: a.audit ? grockerCli.words(STEP, 'audit', a.audit)[0] : null, approvedBy: a.approvedBy,
+                   scanCommand: scan.command, report: report]
 
     if (!approve) {
         if (env.NODE_NAME) {
@@ -126,7 +137,11 @@ private Map promote(Map r) {
     if (r.approvedBy) {
         vars.GROCKER_APPROVED_BY = r.approvedBy.toString()
     }
+    if (r.scanCommand) {
+        vars.GROCKER_SCAN_COMMAND = r.scanCommand
+    }
     int rc = grockerCli.run(step: STEP, command: 'promote', script: SCRIPT, vars: vars, registries: r.registries)
+    grockerCli.publishReport(STEP, r.report)
     // The audit record is written whether the promotion succeeded, was refused or failed.
     boolean audited = !r.dryRun && fileExists(audit)
     if (r.archive && audited) {
@@ -143,6 +158,7 @@ private Map promote(Map r) {
         "${audited ? ', audit: ' + audit : ''}${r.approvedBy ? ', approved by ' + r.approvedBy : ''}"
     record.digest = record.source.digest
     record.auditFile = audited ? audit : null
+    record.reportFile = r.report
     return record
 }
 

@@ -79,7 +79,7 @@ Map call(Map args = [:]) {
     Map plan = null
     stage('Plan') {
         node(c.agent) {
-            plan = grockerPromote(common + [from: source, dryRun: true])
+            plan = grockerPromote(common + [from: source, dryRun: true, report: false])
         }
     }
     String digest = plan.source.digest

@@ -16,10 +16,13 @@ import groovy.transform.Field
     dryRun: false,
     credentialsId: null,        // Jenkins username/password credential for the registry of the result's images
     registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry
+    report: null,               // the HTML report (default .grocker/publish-report.html); false: none
+    scanCommand: null,          // the scan gate: a shell command run on every platform image before any tag moves
+    scanTimeout: null,          // seconds before a scan is stopped and counted as failed (default 1800)
 ]
 
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" publish --result "$GROCKER_INPUT" ' +
-    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS ${GROCKER_SCAN_COMMAND:+--scan-command "$GROCKER_SCAN_COMMAND"}'
 
 Map call(Map args = [:]) {
     grockerCli.checkKeys(STEP, args, DEFAULTS.keySet())
@@ -49,19 +52,27 @@ Map call(Map args = [:]) {
     if (a.dryRun) {
         words.add('--dry-run')
     }
+    Map scan = grockerCli.scanGate(STEP, a.scanCommand, a.scanTimeout)
+    words.addAll(scan.words)
+    String report = grockerCli.reportFile(STEP, a.report, "${grockerCli.WORK_DIR}/publish-report.html")
+    if (report) {
+        words.addAll(['--report', report])
+    }
     Map registries = grockerCli.registryMap(STEP, a, 'credentialsId',
         a.credentialsId ? resultHost(input) : null)
     String result = "${grockerCli.WORK_DIR}/publish-result.json"
     echo "${STEP}: tagging the images of ${input} with ${tags.join(', ')}"
     int rc = grockerCli.run(step: STEP, command: 'publish', script: SCRIPT,
-        vars: [GROCKER_INPUT: input, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
+        vars: [GROCKER_INPUT: input, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' '), GROCKER_SCAN_COMMAND: scan.command],
         registries: registries)
+    grockerCli.publishReport(STEP, report)
     grockerCli.check(STEP, 'publish', rc)
     Map published = grockerCli.readResult(result)
     for (int i = 0; i < published.tags.size(); i++) {
         Map t = published.tags[i]
         echo "${STEP}: ${t.image}:${t.tag} ${t.moved ? 'now' : 'already'} on ${t.digest}"
     }
+    published.reportFile = report
     return published
 }
 

@@ -19,11 +19,14 @@ import groovy.transform.Field
     tag: true,                  // move the tags (false: push by digest only, for grockerIndex to tag)
     registryCredentialsId: null, // Jenkins username/password credential for the runner's registry
     registryCredentials: null,  // ['host[:port]': 'credentials-id', ...]: one credential per registry
+    report: null,               // the HTML report (default .grocker/runner-<stash>-report.html); false: none
+    scanCommand: null,          // the scan gate: a shell command run on every platform image before any tag moves
+    scanTimeout: null,          // seconds before a scan is stopped and counted as failed (default 1800)
     verbose: false,
 ]
 
 @Field static final String SCRIPT = 'set -f; "$GROCKER_CLI" runner --spec "$GROCKER_SPEC" --wheels "$GROCKER_WHEELS" ' +
-    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS'
+    '--output-json "$GROCKER_RESULT" $GROCKER_ARGS ${GROCKER_SCAN_COMMAND:+--scan-command "$GROCKER_SCAN_COMMAND"}'
 
 @Field static final String PULL_WHEELS = 'set -f; "$GROCKER_CLI" wheels pull "$GROCKER_ARTIFACT" --wheels "$GROCKER_WHEELS"'
 
@@ -50,6 +53,7 @@ Map call(Map args = [:]) {
         }
     }
     List<String> platforms = grockerCli.words(STEP, 'platforms', a.platforms)
+    Map scan = grockerCli.scanGate(STEP, a.scanCommand, a.scanTimeout)
     String work = grockerCli.WORK_DIR
     String wheels = "${work}/wheels"
 
@@ -119,15 +123,24 @@ Map call(Map args = [:]) {
     if (a.verbose) {
         words.add('--verbose')
     }
+    String report = grockerCli.reportFile(STEP, a.report, "${work}/runner-${stashIds[0]}-report.html")
+    if (report) {
+        words.addAll(['--report', report])
+    }
+    words.addAll(scan.words)
     long start = System.currentTimeMillis()
     echo "${STEP}: building ${spec.image} from ${manifest.requirement} " +
         "(${platforms ?: manifest.platforms.keySet().sort()}, wheels verified by grocker before any build)"
     int rc = grockerCli.run(step: STEP, command: 'runner', script: SCRIPT,
-        vars: [GROCKER_SPEC: runnerSpec, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' ')],
+        vars: [GROCKER_SPEC: runnerSpec, GROCKER_WHEELS: wheels, GROCKER_RESULT: result, GROCKER_ARGS: words.join(' '),
+               GROCKER_SCAN_COMMAND: scan.command],
         registries: registries)
+    grockerCli.publishReport(STEP, report)
     grockerCli.check(STEP, 'runner', rc)
 
-    return grockerCli.runnerAnswer(STEP, result, manifest.requirement, runnerSpec, start)
+    Map answer = grockerCli.runnerAnswer(STEP, result, manifest.requirement, runnerSpec, start)
+    answer.reportFile = report
+    return answer
 }
 
 /** Pulls a wheelhouse artifact (repository@digest) into WHEELS; grocker verifies every wheel by its digest. */

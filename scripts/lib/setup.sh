@@ -22,6 +22,7 @@ GROCKER_ROOT="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GROCKER_PACKAGES=(
   docker.io qemu-user-static binfmt-support debootstrap docker-registry
   apache2-utils skopeo busybox-static maven openjdk-17-jdk-headless curl jq openssl python3
+  chromium # ReportBrowserIT renders the HTML build report headless
 )
 GROCKER_DOCKERD_LOG=/var/log/grocker-dockerd.log
 GROCKER_APT_UPDATED=""
@@ -137,7 +138,15 @@ ensure_docker() {
   command -v dockerd >/dev/null || die "dockerd is not installed (package docker.io)"
   log "docker: starting dockerd --iptables=false --bridge=none (log: $GROCKER_DOCKERD_LOG)"
   printf '\n=== %s grocker: starting dockerd\n' "$(date -Is)" >>"$GROCKER_DOCKERD_LOG"
-  setsid dockerd --iptables=false --bridge=none </dev/null >>"$GROCKER_DOCKERD_LOG" 2>&1 &
+  # The engine outlives this script: it must not inherit any other open file
+  # (a lock held by whoever called us, for instance, would never be released).
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec setsid dockerd --iptables=false --bridge=none </dev/null >>"$GROCKER_DOCKERD_LOG" 2>&1
+  ) &
   local pid=$! start=$SECONDS
   if _wait_for_docker 60 "$pid"; then
     log "docker: engine $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?') answers after $((SECONDS - start)) s (pid $pid)"

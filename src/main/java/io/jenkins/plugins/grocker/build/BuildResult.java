@@ -2,6 +2,7 @@ package io.jenkins.plugins.grocker.build;
 
 import io.jenkins.plugins.grocker.events.Status;
 import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
 import java.util.List;
 
 /**
@@ -13,6 +14,27 @@ import java.util.List;
 public record BuildResult(String spec, boolean pushed, List<ImageResult> images) {
     public BuildResult {
         images = List.copyOf(images);
+    }
+
+    /**
+     * A result file read back (the {@code --output-json} of base or runner).
+     *
+     * @throws InputException naming {@code option} when it cannot be read or is not a result
+     */
+    public static BuildResult read(java.nio.file.Path file, String option) throws io.jenkins.plugins.grocker.InputException {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(file.toFile(), BuildResult.class);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new io.jenkins.plugins.grocker.InputException(option + ": cannot read " + file + " as a build result: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The same result with these images. */
+    public BuildResult withImages(List<ImageResult> newImages) {
+        return new BuildResult(spec, pushed, newImages);
     }
 
     /** The image called {@code name}. */
@@ -28,6 +50,11 @@ public record BuildResult(String spec, boolean pushed, List<ImageResult> images)
             tags = List.copyOf(tags);
             platforms = List.copyOf(platforms);
         }
+
+        /** The same image with these tags and platforms. */
+        public ImageResult with(List<String> newTags, List<PlatformResult> newPlatforms) {
+            return new ImageResult(name, repository, parent, from, status, index, newTags, newPlatforms);
+        }
     }
 
     /** The image index over the platforms; null without push. */
@@ -42,7 +69,39 @@ public record BuildResult(String spec, boolean pushed, List<ImageResult> images)
      * @param status built or reused; for plans build or reuse
      * @param reason why it was built or reused
      * @param engine the Docker engine that built or holds it
+     * @param attachments the artifacts attached to its manifest in the registry (SBOM, provenance): attached by this
+     *     run when it pushed the image, found in the registry when it was reused from there; empty without push
+     * @param scan what the scan gate's scanner said, or null when there is no scan gate
      */
     public record PlatformResult(String platform, Digest digest, String imageId, String key, Status status,
-            Reason reason, double seconds, String engine) {}
+            Reason reason, double seconds, String engine, List<Attachment> attachments, ScanResult scan) {
+        public PlatformResult {
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        }
+
+        public PlatformResult(String platform, Digest digest, String imageId, String key, Status status, Reason reason,
+                double seconds, String engine) {
+            this(platform, digest, imageId, key, status, reason, seconds, engine, List.of(), null);
+        }
+
+        /** The same, with this scan. */
+        public PlatformResult withScan(ScanResult value) {
+            return new PlatformResult(platform, digest, imageId, key, status, reason, seconds, engine, attachments, value);
+        }
+    }
+
+    /**
+     * An artifact attached to a platform manifest (its {@code subject}).
+     *
+     * @param kind {@code sbom}, {@code provenance}, or {@code other}
+     * @param artifactType its OCI artifact type ({@code application/vnd.cyclonedx+json}, {@code application/vnd.in-toto+json})
+     * @param digest the digest of the artifact's manifest
+     * @param via how the registry lists it: {@code referrers-api} or {@code referrers-tag}
+     */
+    public record Attachment(String kind, String artifactType, Digest digest, String via) {}
+
+    /** Every scan of the run, image by image. */
+    public List<ScanResult> scans() {
+        return images.stream().flatMap(i -> i.platforms().stream()).map(PlatformResult::scan).filter(s -> s != null).toList();
+    }
 }

@@ -46,6 +46,6 @@ final class DecideImageStep {
         Reason reason = !push ? Reason.foundLocally(key.shortForm())
                 : hit.manifest() != null ? Reason.foundInRegistry(key.shortForm(), target.repository().registry())
                 : Reason.foundLocallyToPush(key.shortForm());
-        return new Decision.Reuse(target, platform, key, keyTag, hit.manifest(), hit.imageId(), reason, endpoint);
+        return new Decision.Reuse(target, platform, key, keyTag, hit.manifest(), hit.imageId(), reason, endpoint, from);
     }
 }

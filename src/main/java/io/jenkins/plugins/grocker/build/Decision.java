@@ -25,10 +25,10 @@ public sealed interface Decision {
 
     /**
      * An image with the key exists: in the registry ({@code manifest}) and/or in the local engine ({@code imageId}).
-     * When pushing and only the engine has it, running pushes it.
+     * When pushing and only the engine has it, running pushes it. {@code from} is what its context was rendered on.
      */
     record Reuse(BuildTarget target, Platform platform, CacheKey key, ImageReference keyTag, Descriptor manifest,
-            String imageId, Reason reason, String engine) implements Decision {
+            String imageId, Reason reason, String engine, String from) implements Decision {
         @Override
         public Status status() {
             return Status.REUSE;

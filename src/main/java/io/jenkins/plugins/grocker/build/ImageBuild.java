@@ -1,5 +1,12 @@
 package io.jenkins.plugins.grocker.build;
 
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.registry.Referrers;
+import io.jenkins.plugins.grocker.sbom.CycloneDx;
+import io.jenkins.plugins.grocker.scan.ScanRequest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
+import io.jenkins.plugins.grocker.scan.Scanner;
+import java.time.Instant;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.Parallel;
@@ -33,10 +40,12 @@ import java.util.concurrent.Executors;
  * context, computes the key and looks it up ({@link Decision}). {@link #run(BuildPlan)} carries the decisions out:
  * parents first and independent images at the same time (at most {@code jobs} at once), it reuses, or makes
  * ({@link MakeImageStep}: under the key's lock on this machine, looked up again, built, published first writer wins)
- * each image, deciding the children of rebuilt parents once their digest is known; then it reads every key back
- * ({@link CheckKeysStep}) and moves onto what the registry holds; then it pushes one index per target; then, only when
- * every image succeeded, it moves the tags ({@link TagImagesStep}). A failure before the tags leaves every tag where it
- * was. Other runs of the same images, on this machine or others, may go on at the same time: see
+ * each image, deciding the children of rebuilt parents once their digest is known, and, with a {@link RunInfo},
+ * attaches to each image it published an SBOM and a provenance record ({@link AttachArtifactsStep}); then it reads every
+ * key back ({@link CheckKeysStep}) and moves onto what the registry holds; then it pushes one index per target; then
+ * the scan gate, when there is a scanner, runs on every image and platform (a refusal is a
+ * {@link io.jenkins.plugins.grocker.ScanException} carrying the result); then, only when every image succeeded and
+ * passed, it moves the tags ({@link TagImagesStep}). A failure before the tags leaves every tag where it was. Other runs of the same images, on this machine or others, may go on at the same time: see
  * {@code docs/architecture.md}, "Concurrent runs".
  *
  * <p>Both hierarchy images ({@link BaseBuild}) and application images (the compiler of {@link CompileBuild}, the
@@ -103,9 +112,23 @@ public final class ImageBuild {
      * @param manifest the image in the registry, or null without push
      * @param published whether this run pushed {@code manifest} under the key (built here, or the local engine's),
      *     rather than found it in the registry
+     * @param attachments what its manifest has attached in the registry (attached by this run, or found)
+     * @param sbom the SBOM this run made for it, or null
      */
     record Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
-            ImageReference keyTag, double seconds, String engine, boolean published) {
+            ImageReference keyTag, double seconds, String engine, boolean published, List<BuildResult.Attachment> attachments,
+            byte[] sbom) {
+        Outcome(Platform platform, CacheKey key, Status status, Reason reason, String imageId, Descriptor manifest,
+                ImageReference keyTag, double seconds, String engine, boolean published) {
+            this(platform, key, status, reason, imageId, manifest, keyTag, seconds, engine, published, List.of(), null);
+        }
+
+        /** The same outcome with what is attached to its manifest. */
+        Outcome withAttachments(List<BuildResult.Attachment> value, byte[] madeSbom) {
+            return new Outcome(platform, key, status, reason, imageId, manifest, keyTag, seconds, engine, published, value,
+                    madeSbom);
+        }
+
         /**
          * The same image slot holding what another build published under the key since: when this run had published
          * its own image, the reason says that another build's is used instead ({@link Reason.Kind#ADOPTED}); when it
@@ -295,6 +318,7 @@ public final class ImageBuild {
                     .call(target, platform, from, parent.status() == Status.BUILT ? target.parent() : null);
         }
         String on = engines.distributed() ? " (on " + engine.endpoint() + ")" : "";
+        Instant startedOn = Instant.now();
         Outcome outcome;
         if (decision instanceof Decision.Reuse reuse && (reuse.manifest() != null || !options.push())) {
             listener.on(new BuildEvent.Started(target.name(), platform, Status.REUSE, reuse.reason() + on));
@@ -303,6 +327,19 @@ public final class ImageBuild {
         } else {
             outcome = new MakeImageStep(engine, registry, locks, options, auth(target.repository()), listener, on)
                     .call(decision, start);
+        }
+        if (options.push() && options.run() != null && outcome.manifest() != null) {
+            AttachArtifactsStep attach = new AttachArtifactsStep(registry, options.run());
+            if (outcome.published() && outcome.imageId() != null) {
+                String from = decision instanceof Decision.Build b ? b.from() : ((Decision.Reuse) decision).from();
+                AttachArtifactsStep.Attached attached = attach.attach(target, platform, engine, outcome.imageId(),
+                        outcome.manifest(), from, outcome.key(), outcome.status() == Status.BUILT, startedOn, Instant.now());
+                outcome = outcome.withAttachments(attached.attachments(), attached.sbom());
+                listener.on(new BuildEvent.Info("[" + target.name() + " " + platform + "] attached " + String.join(" and ",
+                        attached.attachments().stream().map(a -> a.kind() + " " + a.digest()).toList())));
+            } else {
+                outcome = outcome.withAttachments(attach.existing(target.repository(), outcome.manifest().digest()), null);
+            }
         }
         listener.on(new BuildEvent.Finished(target.name(), platform, outcome.status(),
                 outcome.manifest() != null ? outcome.manifest().digest().toString() : outcome.imageId(), outcome.seconds()));
@@ -325,6 +362,14 @@ public final class ImageBuild {
                 listener.on(new BuildEvent.Info("pushed index " + repository.name() + "@" + index.digest()));
             }
         }
+        Map<String, Map<Platform, ScanResult>> scans = scan(plan, outcomes);
+        if (scans.values().stream().flatMap(m -> m.values().stream()).anyMatch(r -> !r.passed())) {
+            List<ScanResult> all = scans.values().stream().flatMap(m -> m.values().stream()).toList();
+            Map<String, List<String>> noTags = new LinkedHashMap<>();
+            graph.order().forEach(name -> noTags.put(name, List.of()));
+            throw new ScanException("the scan gate refused " + Scanner.failures(all) + ": no tag was moved",
+                    result(plan, outcomes, indexes, noTags, scans));
+        }
         Map<String, List<String>> tags;
         if (options.push() && !options.moveTags()) {
             tags = leaveTags(plan);
@@ -335,6 +380,48 @@ public final class ImageBuild {
         } else {
             tags = tagLocally(plan, outcomes);
         }
+        return result(plan, outcomes, indexes, tags, scans);
+    }
+
+    /**
+     * The scan gate: the scanner on every image and platform of the run, in the graph's order, each told the image
+     * (its manifest by digest when pushed, else its key tag in the local engine) and given its SBOM (made in this
+     * run, else the one attached in the registry, else none). Empty without a scanner.
+     */
+    private Map<String, Map<Platform, ScanResult>> scan(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes)
+            throws GrockerException {
+        Map<String, Map<Platform, ScanResult>> scans = new LinkedHashMap<>();
+        Scanner scanner = options.scanner();
+        if (scanner == null) {
+            return scans;
+        }
+        Referrers referrers = new Referrers(registry);
+        for (String name : plan.graph().order()) {
+            ImageReference repository = plan.targets().get(name).repository();
+            Map<Platform, ScanResult> perPlatform = new LinkedHashMap<>();
+            for (Outcome o : outcomes.get(name).values()) {
+                String image = o.manifest() != null ? repository.name() + "@" + o.manifest().digest() : o.keyTag().toString();
+                byte[] sbom = o.sbom();
+                if (sbom == null && o.manifest() != null) {
+                    sbom = referrers.content(repository, o.manifest().digest(), CycloneDx.MEDIA_TYPE).orElse(null);
+                }
+                listener.on(new BuildEvent.Info("scanning " + image + " (" + o.platform() + ")"));
+                ScanResult result = scanner.scan(new ScanRequest(name, o.platform(), image, sbom));
+                result.output().lines().forEach(line -> listener.on(result.passed()
+                        ? new BuildEvent.Output(name, o.platform(), line) : new BuildEvent.Info("[" + name + " " + o.platform() + "] | " + line)));
+                listener.on(new BuildEvent.Info("scan of " + name + " (" + o.platform() + "): "
+                        + (result.passed() ? "passed" : "failed, exit code " + result.exitCode())));
+                perPlatform.put(o.platform(), result);
+            }
+            scans.put(name, perPlatform);
+        }
+        return scans;
+    }
+
+    private BuildResult result(BuildPlan plan, Map<String, Map<Platform, Outcome>> outcomes, Map<String, Manifest> indexes,
+            Map<String, List<String>> tags, Map<String, Map<Platform, ScanResult>> scans) {
+        BuildGraph graph = plan.graph();
+        List<String> listed = shown.isEmpty() ? graph.order() : shown;
         List<BuildResult.ImageResult> images = new ArrayList<>();
         for (String name : listed) {
             BuildTarget target = plan.targets().get(name);
@@ -344,7 +431,8 @@ public final class ImageBuild {
                 anyBuilt |= o.status() == Status.BUILT;
                 platformResults.add(new BuildResult.PlatformResult(o.platform().toString(),
                         o.manifest() == null ? null : o.manifest().digest(), o.imageId(), o.key().hex(), o.status(),
-                        o.reason(), round(o.seconds()), o.engine()));
+                        o.reason(), round(o.seconds()), o.engine(), o.attachments(),
+                        scans.getOrDefault(name, Map.of()).get(o.platform())));
             }
             Manifest index = indexes.get(name);
             // an image whose parent is not shown says what that parent started from

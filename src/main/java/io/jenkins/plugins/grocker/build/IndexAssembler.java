@@ -200,10 +200,17 @@ public final class IndexAssembler {
                         + before.digest() + " in " + g.sources.get(platform) + ": one result per platform");
             }
             if (before == null) {
+                List<BuildResult.Attachment> attachments = new java.util.ArrayList<>();
+                for (JsonNode a : p.path("attachments")) {
+                    if (Digest.isValid(a.path("digest").asText(null))) {
+                        attachments.add(new BuildResult.Attachment(a.path("kind").asText(null), a.path("artifactType").asText(null),
+                                Digest.of(a.path("digest").asText()), a.path("via").asText(null)));
+                    }
+                }
                 g.platforms.put(platform, new BuildResult.PlatformResult(platform, digest, p.path("imageId").asText(null),
                         p.path("key").asText(null), Status.parse(p.path("status").asText(null)),
                         Reason.recorded(p.path("reason").asText("")),
-                        p.path("seconds").asDouble(0), p.path("engine").asText(null)));
+                        p.path("seconds").asDouble(0), p.path("engine").asText(null), attachments, null));
                 g.sources.put(platform, file);
             }
         }

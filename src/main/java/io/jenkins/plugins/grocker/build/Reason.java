@@ -86,7 +86,8 @@ public record Reason(Kind kind, String key, String subject) {
         return new Reason(Kind.ADOPTED, key, registry);
     }
 
-    /** A reason as a result file recorded it (for results merged from files). */
+    /** A reason as a result file recorded it (for results merged from files, and results read back). */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Reason recorded(String sentence) {
         return new Reason(Kind.RECORDED, null, sentence);
     }

@@ -1,10 +1,13 @@
 package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.JsonFile;
+import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.BuildResult;
 import io.jenkins.plugins.grocker.build.CompileBuild;
+import io.jenkins.plugins.grocker.build.RunInfo;
 import io.jenkins.plugins.grocker.build.RunnerBuild;
 import io.jenkins.plugins.grocker.build.SourceInfo;
+import io.jenkins.plugins.grocker.scan.Scanner;
 import io.jenkins.plugins.grocker.spec.AppSpec;
 import io.jenkins.plugins.grocker.wheels.WheelCache;
 import java.nio.file.Path;
@@ -33,19 +36,29 @@ final class AppCommand extends BuildingCommand.OnApp {
     @Mixin
     PushOption push;
 
+    @Mixin
+    ScanOptions scan;
+
+    @Mixin
+    ReportOption report;
+
     @Override
     int build(AppSpec app, Map<String, String> env, long start) throws Exception {
-        BuildResult result = session(s -> {
+        Scanner scanner = scan.scanner(env);
+        report.check();
+        // the runner's options, as grocker runner makes them
+        BuildOptions runnerOptions = Session.buildOptions(options, options.platforms(), push.push, SourceInfo.ofApplication(app.source()))
+                .withMoveTags(!push.noTag).withScanner(scanner)
+                .withRun(push.push ? RunInfo.of(app.file(), SourceInfo.labels(app.file(), null), env) : null);
+        BuildResult result = BaseCommand.run(this, report, () -> session(s -> {
             CompileBuild.Result compiled = new CompileBuild(app, wheels,
                     Session.buildOptions(options, options.platforms(), false, Map.of()), s, env, WheelCache.fromEnvironment(env)).run();
             if (compileJson != null) {
                 JsonFile.write(compileJson, compiled, "--compile-json");
             }
             out().printf("compiled in %.1fs: %s%n", Summary.seconds(start), compiled.manifest().requirement());
-            return RunnerBuild.of(app, wheels, Session.buildOptions(options, options.platforms(), push.push,
-                    SourceInfo.ofApplication(app.source())).withMoveTags(!push.noTag), s).run();
-        });
-        writeResult(result);
+            return RunnerBuild.of(app, wheels, runnerOptions, s).run();
+        }));
         Summary.builds(out(), start, result);
         return 0;
     }

@@ -15,12 +15,17 @@ import picocli.CommandLine.Command;
         versionProvider = GrockerCommand.Version.class,
         description = "Builds layered, multi-arch container images for Python applications.",
         subcommands = {BaseCommand.class, PlanCommand.class, CompileCommand.class, RunnerCommand.class, AppCommand.class,
-                PromoteCommand.class, PublishCommand.class, IndexCommand.class, WheelsCommand.class, CommandLine.HelpCommand.class},
+                PromoteCommand.class, PublishCommand.class, IndexCommand.class, WheelsCommand.class,
+                AttachedDocumentCommand.Sbom.class, AttachedDocumentCommand.Provenance.class, PurgeCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",
                 "3:base, plan, compile, runner: the Docker engine, a registry or a build step failed or could not be "
                         + "reached; no tag was moved",
-                "4:promote, publish: a registry failed, refused the credentials or could not be reached; no tag was moved"})
+                "4:promote, publish, purge, sbom, provenance: a registry failed, refused (credentials, deletion) or could not "
+                        + "be reached; promote and publish moved no tag",
+                "5:base, runner, promote, publish: the scan gate refused (--scan-command failed on a platform image); no "
+                        + "tag was moved"})
 public final class GrockerCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
@@ -34,7 +39,7 @@ public final class GrockerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner, promote, publish)");
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner, promote, publish, index, wheels, sbom, provenance, purge)");
     }
 
     /**
@@ -97,14 +102,6 @@ public final class GrockerCommand implements Runnable {
     }
 
     static String version() {
-        Properties p = new Properties();
-        try (InputStream in = GrockerCommand.class.getResourceAsStream("/io/jenkins/plugins/grocker/version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return p.getProperty("version", "unknown");
+        return io.jenkins.plugins.grocker.GrockerVersion.get();
     }
 }

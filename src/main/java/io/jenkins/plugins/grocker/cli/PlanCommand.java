@@ -24,7 +24,7 @@ final class PlanCommand extends BuildingCommand.OnHierarchy {
         for (int i = 0; i < levels.size(); i++) {
             out.println("  level " + i + ": " + String.join(", ", levels.get(i)));
         }
-        BuildPlan plan = session(s -> BaseCommand.build(hierarchy, push, options, s).plan());
+        BuildPlan plan = session(s -> BaseCommand.build(hierarchy, BaseCommand.options(hierarchy, push, options), s).plan());
         out.println("plan:");
         for (Decision d : plan.all()) {
             out.println("  " + d.target().name() + " " + d.platform() + ": " + d.status() + " (" + d.reason() + ")");

@@ -2,6 +2,9 @@ package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.scan.Scanner;
+import picocli.CommandLine.Mixin;
 import io.jenkins.plugins.grocker.promote.PromotionRecord;
 import io.jenkins.plugins.grocker.promote.PromotionRequest;
 import io.jenkins.plugins.grocker.promote.Promoter;
@@ -28,7 +31,10 @@ import picocli.CommandLine.Parameters;
         description = {"Copies an image or image index with every platform to one or more targets without changing "
                 + "its digest: blobs are mounted inside a registry and streamed across registries, child manifests "
                 + "and the index are put by digest, the tags last. An existing tag that points elsewhere, and any "
-                + "release tag, moves only with --force. Writes an audit record."})
+                + "release tag, moves only with --force. What is attached to the image travels with it, digest for digest: "
+                + "referrers (SBOM, provenance, signatures; the referrers API or the referrers tag) and cosign's "
+                + "sha256-<hex>.sig/.att/.sbom tags. The scan gate (--scan-command) runs on every platform image before "
+                + "anything is copied. Writes an audit record."})
 final class PromoteCommand extends TaggingCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "The source: registry/repository:tag or @sha256:digest.")
     String source;
@@ -54,6 +60,12 @@ final class PromoteCommand extends TaggingCommand {
             description = "Who approved the promotion, for the audit record's 'who' (default: GROCKER_APPROVED_BY, else "
                     + "BUILD_USER_ID, BUILD_USER, USER).")
     String approvedBy;
+
+    @Mixin
+    ScanOptions scan;
+
+    @Mixin
+    ReportOption report;
 
     @Option(names = "--build-url", paramLabel = "URL",
             description = "The build that promotes, for the audit record's 'build' (default: BUILD_URL).")
@@ -96,13 +108,28 @@ final class PromoteCommand extends TaggingCommand {
         Path auditFile = audit != null ? audit : Path.of("promotion-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant()) + ".json");
         TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, true);
+        Scanner scanner = scan.scanner(env);
+        report.check();
         PromotionRequest request = new PromotionRequest(src, Promoter.distinct(dsts), wanted, guard, dryRun,
-                dryRun ? null : auditFile, who(env), buildUrl != null && !buildUrl.isBlank() ? buildUrl.trim() : PromotionRequest.build(env));
+                dryRun ? null : auditFile, who(env), buildUrl != null && !buildUrl.isBlank() ? buildUrl.trim() : PromotionRequest.build(env),
+                scanner);
         RegistryClient client = registryOptions.client(env);
         long start = System.nanoTime();
-        PromotionRecord record = new Promoter(client, new ConsoleReporter(out, verbose), registryOptions.jobs, clock)
-                .promote(request);
+        java.time.Instant startedAt = clock.instant().minusSeconds(1);
+        PromotionRecord record;
+        try {
+            record = new Promoter(client, new ConsoleReporter(out, verbose), registryOptions.jobs, clock).promote(request);
+        } catch (GrockerException e) {
+            PromotionRecord failed = e instanceof ScanException s && s.result() instanceof PromotionRecord r ? r
+                    : dryRun ? null : readAudit(auditFile, startedAt);
+            if (failed != null) {
+                writeResult(failed);
+                report.promotion(failed, guard.describe(), approver(env));
+            }
+            throw e;
+        }
         writeResult(record);
+        report.promotion(record, guard.describe(), approver(env));
         if (!dryRun) {
             out.printf("done in %.1fs: %s, %d bytes through the client (%d in, %d out); audit: %s%n",
                     (System.nanoTime() - start) / 1e9, record.source().digest(), client.bytesRead() + client.bytesWritten(),
@@ -110,6 +137,29 @@ final class PromoteCommand extends TaggingCommand {
         }
         out.flush();
         return 0;
+    }
+
+    /** The explicit approver (--approved-by, else GROCKER_APPROVED_BY), or null when the promotion had no approval step. */
+    private String approver(Map<String, String> env) {
+        for (String value : new String[] {approvedBy, env.get("GROCKER_APPROVED_BY")}) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+
+    /** The audit record this run wrote (after {@code start}), for the report of a refused or failed promotion. */
+    private static PromotionRecord readAudit(Path auditFile, java.time.Instant start) {
+        try {
+            if (!java.nio.file.Files.isRegularFile(auditFile)
+                    || java.nio.file.Files.getLastModifiedTime(auditFile).toInstant().isBefore(start)) {
+                return null;
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(auditFile.toFile(), PromotionRecord.class);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** The approver: --approved-by, else GROCKER_APPROVED_BY (set by the Jenkins steps), else who runs the command. */

@@ -1,6 +1,14 @@
 package io.jenkins.plugins.grocker.cli;
 
 import io.jenkins.plugins.grocker.InputException;
+import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
+import java.util.ArrayList;
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.registry.RegistryClient;
+import io.jenkins.plugins.grocker.scan.Scanner;
+import picocli.CommandLine.Mixin;
 import io.jenkins.plugins.grocker.promote.Publisher;
 import io.jenkins.plugins.grocker.promote.TagGuard;
 import io.jenkins.plugins.grocker.image.ImageReference;
@@ -23,6 +31,12 @@ final class PublishCommand extends TaggingCommand {
     @Option(names = "--dry-run", description = "Check and print what would be tagged; change nothing.")
     boolean dryRun;
 
+    @Mixin
+    ScanOptions scan;
+
+    @Mixin
+    ReportOption report;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
@@ -33,10 +47,44 @@ final class PublishCommand extends TaggingCommand {
         }
         List<ImageReference> images = Publisher.read(result);
         TagGuard guard = TagGuard.of(tagOptions.protect, tagOptions.force, false);
-        List<Publisher.Tagged> tagged = new Publisher(registryOptions.client(env), new ConsoleReporter(out, verbose))
-                .publish(images, tags, guard, dryRun);
-        writeResult(Map.of("dryRun", dryRun, "tags", tagged));
+        Scanner scanner = scan.scanner(env);
+        report.check();
+        RegistryClient client = registryOptions.client(env);
+        Publisher.Published published;
+        try {
+            published = new Publisher(client, new ConsoleReporter(out, verbose)).publish(images, tags, guard, dryRun, scanner);
+        } catch (ScanException e) {
+            if (e.result() instanceof Publisher.Published refused) {
+                writeResult(refused);
+                report.build(asBuild(refused), client);
+            }
+            throw e;
+        }
+        writeResult(published);
+        report.build(asBuild(published), client);
         out.flush();
         return 0;
+    }
+
+    /** The result file as the report shows a publication: its images, with the tags published and the scans. */
+    private BuildResult asBuild(Publisher.Published published) throws InputException {
+        if (report.report == null) {
+            return null;
+        }
+        BuildResult built = BuildResult.read(result, "--result");
+        List<BuildResult.ImageResult> images = new ArrayList<>();
+        for (BuildResult.ImageResult image : built.images()) {
+            Digest index = image.index() == null ? null : image.index().digest();
+            List<String> tags = published.tags().stream().filter(t -> t.image().equals(image.repository()) && t.digest().equals(index))
+                    .map(t -> image.repository() + ":" + t.tag()).toList();
+            List<BuildResult.PlatformResult> platforms = new ArrayList<>();
+            for (BuildResult.PlatformResult p : image.platforms()) {
+                String ref = image.repository() + "@" + p.digest();
+                ScanResult scan = published.scans().stream().filter(r -> r.image().equals(ref)).findFirst().orElse(p.scan());
+                platforms.add(p.withScan(scan));
+            }
+            images.add(image.with(published.dryRun() ? image.tags() : tags, platforms));
+        }
+        return built.withImages(images);
     }
 }

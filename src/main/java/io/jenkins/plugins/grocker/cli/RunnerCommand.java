@@ -1,6 +1,9 @@
 package io.jenkins.plugins.grocker.cli;
 
+import io.jenkins.plugins.grocker.build.BuildOptions;
 import io.jenkins.plugins.grocker.build.BuildResult;
+import io.jenkins.plugins.grocker.build.RunInfo;
+import io.jenkins.plugins.grocker.scan.Scanner;
 import io.jenkins.plugins.grocker.build.RunnerBuild;
 import io.jenkins.plugins.grocker.build.SourceInfo;
 import io.jenkins.plugins.grocker.spec.AppSpec;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Builds the runner image of an app spec from a wheelhouse made by 'grocker compile': verifies "
                 + "every wheel against wheelhouse.json, installs them into a virtual environment in a throwaway "
                 + "stage and copies only that environment onto the base plus the run dependencies. Pushes one image "
-                + "per platform, then the index, then the tags."})
+                + "per platform (with an SBOM and a provenance record attached), then the index, then runs the scan gate "
+                + "(--scan-command), then moves the tags."})
 final class RunnerCommand extends BuildingCommand.OnApp {
     @Option(names = "--wheels", paramLabel = "DIR", defaultValue = "wheels",
             description = "The wheelhouse made by 'grocker compile' (default: ${DEFAULT-VALUE}).")
@@ -24,12 +28,22 @@ final class RunnerCommand extends BuildingCommand.OnApp {
     @Mixin
     PushOption push;
 
+    @Mixin
+    ScanOptions scan;
+
+    @Mixin
+    ReportOption report;
+
     @Override
     int build(AppSpec app, Map<String, String> env, long start) throws Exception {
-        BuildResult result = session(s -> RunnerBuild.of(app, wheels,
-                Session.buildOptions(options, options.platforms(), push.push, SourceInfo.ofApplication(app.source()))
-                        .withMoveTags(!push.noTag), s).run());
-        writeResult(result);
+        Scanner scanner = scan.scanner(env);
+        report.check();
+        BuildOptions base = Session.buildOptions(options, options.platforms(), push.push, SourceInfo.ofApplication(app.source()))
+                .withMoveTags(!push.noTag);
+        // the image's labels name the application's source tree; the provenance names the build's definition, the spec
+        BuildOptions buildOptions = base.withScanner(scanner)
+                .withRun(push.push ? RunInfo.of(app.file(), SourceInfo.labels(app.file(), null), env) : null);
+        BuildResult result = BaseCommand.run(this, report, () -> session(s -> RunnerBuild.of(app, wheels, buildOptions, s).run()));
         Summary.builds(out(), start, result);
         return 0;
     }

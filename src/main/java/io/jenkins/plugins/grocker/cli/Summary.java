@@ -14,10 +14,20 @@ final class Summary {
         long total = result.images().stream().mapToLong(i -> i.platforms().size()).sum();
         out.printf("done in %.1fs: %d of %d image/platform builds ran, %d reused%n", seconds(startNanos), built, total,
                 total - built);
+        scans(out, result.scans());
         for (BuildResult.ImageResult image : result.images()) {
             out.println(image.repository() + (image.index() == null ? "" : "@" + image.index().digest()) + " " + image.status()
                     + (image.tags().isEmpty() ? "" : " tags: " + String.join(", ", image.tags())));
         }
+    }
+
+    /** One line per scan: {@code scan failed (exit 3): app-base linux/amd64 reg/app@sha256:…}. */
+    static void scans(PrintWriter out, java.util.List<io.jenkins.plugins.grocker.scan.ScanResult> scans) {
+        for (io.jenkins.plugins.grocker.scan.ScanResult s : scans) {
+            out.println("scan " + (s.passed() ? "passed" : "failed (exit " + s.exitCode() + ")") + ": " + s.name() + " "
+                    + s.platform() + " " + s.image());
+        }
+        out.flush();
     }
 
     static double seconds(long startNanos) {

@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * What the builds need from a container engine, and nothing more: its identity, building one platform image from a
- * context, looking an image up, naming it, pushing it, and running a container with files in and out through the
- * archive API. {@link DockerEngine} is the real one; tests use an in-memory one to prove the orchestration without
- * Docker. Implementations must be thread-safe: builds of several images and platforms call one engine at once.
+ * context, looking an image up, naming it, pushing it, running a container with files in and out through the
+ * archive API, and reading an image's files without running it. {@link DockerEngine} is the real one; tests use an
+ * in-memory one to prove the orchestration without Docker. Implementations must be thread-safe: builds of several images and platforms call one engine at once.
  */
 public interface ContainerEngine {
     /** Where the engine is, for messages and results ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}). */
@@ -49,4 +49,12 @@ public interface ContainerEngine {
      */
     ContainerResult run(RunRequest request, Path input, String outputPath, Path output, Consumer<String> lines)
             throws EngineException;
+
+    /**
+     * The files of a local image, read without running anything in it (for the SBOM). The caller closes it, which
+     * releases what the engine holds for it (a container that was never started).
+     *
+     * @param imageId a local image id or name
+     */
+    ImageFiles files(String imageId) throws EngineException;
 }

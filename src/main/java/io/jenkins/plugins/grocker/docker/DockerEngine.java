@@ -536,6 +536,44 @@ public final class DockerEngine implements ContainerEngine, AutoCloseable {
         }
     }
 
+    /**
+     * The files of a local image: a container is created from it (never started; labelled {@link #RUN_LABEL}) and
+     * each path is copied out of it through the archive API; closing removes the container.
+     */
+    @Override
+    public ImageFiles files(String imageId) throws EngineException {
+        String id;
+        try {
+            // a command is needed to create a container from an image without one; it never runs
+            id = calls.createContainerCmd(imageId).withCmd("/grocker-never-runs").withEntrypoint(List.of(""))
+                    .withLabels(Map.of(RUN_LABEL, "true")).exec().getId();
+        } catch (RuntimeException e) {
+            throw EngineErrors.convert(endpoint, "creating a container to read the files of " + imageId, e);
+        }
+        return new ImageFiles() {
+            @Override
+            public Optional<InputStream> archive(String path) throws IOException {
+                try {
+                    return Optional.of(streams.copyArchiveFromContainerCmd(id, path).exec());
+                } catch (NotFoundException e) {
+                    return Optional.empty();
+                } catch (RuntimeException e) {
+                    throw new IOException("engine " + endpoint + ": copying " + path + " out of " + imageId + " failed: "
+                            + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    calls.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+                } catch (RuntimeException e) {
+                    // gone already, or left behind with RUN_LABEL: not worth failing a build for
+                }
+            }
+        };
+    }
+
     private ContainerResult startWaitAndCollect(String id, RunRequest request, String what, Consumer<String> lines)
             throws EngineException {
         try {

@@ -23,14 +23,16 @@ final class PlanPromotionStep {
     private final List<ImageReference> targets;
     private final TagGuard guard;
     private final ExecutorService pool;
+    private final List<SourceAttachment> attachments;
 
     PlanPromotionStep(RegistryClient registry, SourceImage source, List<ImageReference> targets, TagGuard guard,
-            ExecutorService pool) {
+            ExecutorService pool, List<SourceAttachment> attachments) {
         this.registry = registry;
         this.source = source;
         this.targets = List.copyOf(targets);
         this.guard = guard;
         this.pool = pool;
+        this.attachments = List.copyOf(attachments);
     }
 
     PromotionPlan call() throws GrockerException {
@@ -47,7 +49,7 @@ final class PlanPromotionStep {
         for (ImageReference repo : repositories.values()) {
             repoPlans.add(repository(repo));
         }
-        return new PromotionPlan(source, planned, repoPlans);
+        return new PromotionPlan(source, planned, repoPlans, attachments);
     }
 
     private PromotionPlan.Target target(ImageReference target) throws GrockerException {
@@ -63,7 +65,10 @@ final class PlanPromotionStep {
         boolean sameRegistry = repo.registry().equalsIgnoreCase(source.ref().registry());
         boolean sameRepository = sameRegistry && repo.repository().equals(source.ref().repository());
         List<Parallel.Task<Map.Entry<Descriptor, PromotionPlan.BlobAction>>> checks = new ArrayList<>();
-        for (Descriptor blob : source.blobs()) {
+        Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+        source.blobs().forEach(b -> blobs.putIfAbsent(b.digest(), b));
+        attachments.forEach(a -> a.blobs().forEach(b -> blobs.putIfAbsent(b.digest(), b)));
+        for (Descriptor blob : blobs.values()) {
             checks.add(() -> {
                 if (sameRepository || registry.blobSize(repo, blob.digest()).isPresent()) {
                     return Map.entry(blob, PromotionPlan.BlobAction.SKIP);

@@ -9,6 +9,11 @@ import io.jenkins.plugins.grocker.events.BuildListener;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.registry.ImageManifest;
+import io.jenkins.plugins.grocker.sbom.CycloneDx;
+import io.jenkins.plugins.grocker.scan.ScanResult;
+import io.jenkins.plugins.grocker.scan.Scanner;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +23,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Promotes an image or index, every platform, digest for digest, to one or more targets, as steps:
- * {@link ResolveSourceStep}, {@link PlanPromotionStep} (current digests, guard, blob actions; a dry run stops
- * here), then for each target repository {@link CopyBlobsStep} (mount inside a registry, stream across) and
- * {@link PushManifestsStep} (children, then the index, by digest), and only when every repository is complete,
- * {@link MoveTagsStep}. Writes the audit record whatever the outcome (but for a dry run or bad input found before
+ * Promotes an image or index, every platform, digest for digest, with what is attached to it, to one or more
+ * targets, as steps: {@link ResolveSourceStep}, {@link ResolveAttachmentsStep} (referrers and cosign tags),
+ * {@link PlanPromotionStep} (current digests, guard, blob actions), the scan gate ({@link ScanGate}; a dry run stops
+ * here), then for each target repository {@link CopyBlobsStep} (mount inside a registry, stream across),
+ * {@link PushManifestsStep} (children, then the index, by digest) and {@link PushAttachmentsStep}, and only when
+ * every repository is complete, {@link MoveTagsStep}. Writes the audit record whatever the outcome (but for a dry run or bad input found before
  * the source was read). Emits {@link BuildEvent.Info} lines, never prints.
  *
  * <p>Thread-safe: an instance holds only the client, the listener (both thread-safe) and settings; each call
@@ -61,12 +67,18 @@ public final class Promoter {
         long start = System.nanoTime();
         SourceImage source;
         PromotionPlan plan;
+        List<ScanResult> scans;
         try {
             source = new ResolveSourceStep(registry, request.source(), request.platforms(), pool).call();
             listener.on(new BuildEvent.Info("source " + request.source() + " " + source.digest() + " (" + kind(source) + ", "
                     + String.join(", ", source.platforms().stream().map(Platform::toString).toList()) + "; "
                     + (source.children().size() + 1) + " manifests, " + source.blobs().size() + " blobs, " + size(source.blobBytes()) + ")"));
-            plan = new PlanPromotionStep(registry, source, request.targets(), request.guard(), pool).call();
+            List<SourceAttachment> attachments = new ResolveAttachmentsStep(registry, source).call();
+            for (SourceAttachment a : attachments) {
+                listener.on(new BuildEvent.Info("carries " + describe(a)));
+            }
+            plan = new PlanPromotionStep(registry, source, request.targets(), request.guard(), pool, attachments).call();
+            scans = scan(request, source, attachments);
         } catch (GrockerException e) {
             if (!request.dryRun()) {
                 writeEarlyFailure(request, e);
@@ -74,15 +86,24 @@ public final class Promoter {
             throw e;
         }
         if (request.dryRun()) {
-            return dryRun(request, plan);
+            return dryRun(request, plan).with(attachmentsPlanned(plan, "planned"), scans);
         }
         if (!plan.refusals().isEmpty()) {
             InputException refused = new InputException(String.join("; ", plan.refusals()));
-            write(request, record(request, plan, targetsRefused(plan), CopyBlobsStep.Counts.NONE, PromotionRecord.Outcome.REFUSED, refused.getMessage()));
+            write(request, record(request, plan, targetsRefused(plan), CopyBlobsStep.Counts.NONE, PromotionRecord.Outcome.REFUSED,
+                    refused.getMessage()).with(attachmentsPlanned(plan, "not-copied"), scans));
             throw refused;
+        }
+        if (scans.stream().anyMatch(r -> !r.passed())) {
+            String message = "the scan gate refused " + Scanner.failures(scans) + ": nothing was copied and no tag was moved";
+            PromotionRecord refused = record(request, plan, targetsRefused(plan), CopyBlobsStep.Counts.NONE,
+                    PromotionRecord.Outcome.REFUSED, message).with(attachmentsPlanned(plan, "not-copied"), scans);
+            write(request, refused);
+            throw new ScanException(message, refused);
         }
         CopyBlobsStep.Counts counts = CopyBlobsStep.Counts.NONE;
         MoveTagsStep tags = new MoveTagsStep(registry, source.root(), plan.targets(), listener);
+        List<PromotionRecord.Attachment> carried = new ArrayList<>();
         try {
             for (PromotionPlan.Repository repo : plan.repositories()) {
                 CopyBlobsStep.Counts c = new CopyBlobsStep(registry, source.ref(), repo, pool).call();
@@ -92,22 +113,77 @@ public final class Promoter {
                 new PushManifestsStep(registry, source, repo.repository()).call();
                 listener.on(new BuildEvent.Info("pushed " + (source.root().isIndex() ? "index " : "manifest ")
                         + repo.repository() + "@" + source.digest()));
+                for (PromotionRecord.Attachment a : new PushAttachmentsStep(registry, plan.attachments(), repo.repository()).call()) {
+                    carried.add(a);
+                    listener.on(new BuildEvent.Info(repo.repository() + ": " + a.outcome() + " " + (a.tag() != null ? "tag " + a.tag()
+                            : (a.artifactType() == null ? "artifact" : a.artifactType())) + " " + a.digest()));
+                }
             }
             tags.call();
         } catch (GrockerException | RuntimeException e) {
             try {
-                write(request, record(request, plan, outcomes(plan, tags), counts, PromotionRecord.Outcome.FAILED, e.getMessage()));
+                write(request, record(request, plan, outcomes(plan, tags), counts, PromotionRecord.Outcome.FAILED, e.getMessage())
+                        .with(withRest(carried, plan), scans));
             } catch (InputException notWritten) {
                 e.addSuppressed(notWritten);
             }
             throw e;
         }
-        PromotionRecord done = record(request, plan, outcomes(plan, tags), counts, PromotionRecord.Outcome.PROMOTED, null);
+        PromotionRecord done = record(request, plan, outcomes(plan, tags), counts, PromotionRecord.Outcome.PROMOTED, null)
+                .with(carried, scans);
         write(request, done);
         listener.on(new BuildEvent.Info(String.format(Locale.ROOT, "promoted %s to %d target(s) in %.1fs: mounted %d blobs, copied %d (%s), skipped %d",
                 TagGuard.short12(source.digest()), plan.targets().size(), (System.nanoTime() - start) / 1e9,
                 counts.mounted(), counts.copied(), size(counts.bytesCopied()), counts.skipped())));
         return done;
+    }
+
+    /** Every attachment for every target repository, with this outcome. */
+    private List<PromotionRecord.Attachment> attachmentsPlanned(PromotionPlan plan, String outcome) {
+        List<PromotionRecord.Attachment> all = new ArrayList<>();
+        for (PromotionPlan.Repository repo : plan.repositories()) {
+            all.addAll(new PushAttachmentsStep(registry, plan.attachments(), repo.repository()).planned(outcome));
+        }
+        return all;
+    }
+
+    /** What was carried, then the rest as not copied. */
+    private List<PromotionRecord.Attachment> withRest(List<PromotionRecord.Attachment> carried, PromotionPlan plan) {
+        List<PromotionRecord.Attachment> all = new ArrayList<>(carried);
+        for (PromotionRecord.Attachment a : attachmentsPlanned(plan, "not-copied")) {
+            if (all.stream().noneMatch(c -> c.repository().equals(a.repository()) && c.digest().equals(a.digest()))) {
+                all.add(a);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The scan gate on every platform image of the source (each child of an index, or the one manifest), told the
+     * image by digest in the source repository and given its SBOM when one travels with it. Empty without a scanner.
+     */
+    private List<ScanResult> scan(PromotionRequest request, SourceImage source, List<SourceAttachment> attachments)
+            throws GrockerException {
+        Scanner scanner = request.scanner();
+        if (scanner == null) {
+            return List.of();
+        }
+        Map<Digest, byte[]> sboms = new java.util.HashMap<>();
+        for (SourceAttachment a : attachments) {
+            if (CycloneDx.MEDIA_TYPE.equals(a.artifactType()) && a.children().isEmpty() && !sboms.containsKey(a.subject())) {
+                ImageManifest artifact = ImageManifest.read(a.manifest(), "SBOM " + a.digest());
+                sboms.put(a.subject(), artifact.layers().isEmpty() ? null : registry.getBlob(source.ref(), artifact.layers().get(0).digest()));
+            }
+        }
+        source.children().forEach(c -> sboms.putIfAbsent(c.digest(), null));
+        sboms.putIfAbsent(source.digest(), null);
+        return new ScanGate(registry, scanner, listener).scan(source.ref(), source.root(),
+                source.platforms().isEmpty() ? null : source.platforms().get(0), sboms);
+    }
+
+    private static String describe(SourceAttachment a) {
+        String what = a.tag() != null ? "tag " + a.tag() : a.artifactType() == null ? "an artifact" : a.artifactType();
+        return what + " " + a.digest() + " (about " + TagGuard.short12(a.subject()) + ")";
     }
 
     private PromotionRecord dryRun(PromotionRequest request, PromotionPlan plan) {
@@ -129,6 +205,9 @@ public final class Promoter {
             copy += repo.count(PromotionPlan.BlobAction.COPY);
             skip += repo.count(PromotionPlan.BlobAction.SKIP);
             bytes += repo.bytes(PromotionPlan.BlobAction.COPY);
+            for (SourceAttachment a : plan.attachments()) {
+                listener.on(new BuildEvent.Info("plan " + repo.repository() + ": carry " + describe(a)));
+            }
         }
         listener.on(new BuildEvent.Info("dry run: nothing changed"));
         List<PromotionRecord.Target> targets = new ArrayList<>();

@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a promotion will do: for each target its current digest and whether the guard lets it move, and for each
- * target repository what happens to each blob. Immutable.
+ * What a promotion will do: for each target its current digest and whether the guard lets it move, for each target
+ * repository what happens to each blob (the image's and its attachments'), and the attachments that travel with the
+ * image. Immutable.
  */
-public record PromotionPlan(SourceImage source, List<Target> targets, List<Repository> repositories) {
+public record PromotionPlan(SourceImage source, List<Target> targets, List<Repository> repositories,
+        List<SourceAttachment> attachments) {
     public PromotionPlan {
         targets = List.copyOf(targets);
         repositories = List.copyOf(repositories);
+        attachments = List.copyOf(attachments);
     }
 
     /** What happens to a blob in a target repository. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.grocker.promote;
 
 import io.jenkins.plugins.grocker.image.Digest;
+import io.jenkins.plugins.grocker.scan.ScanResult;
 import java.util.List;
 
 /**
@@ -10,14 +11,44 @@ import java.util.List;
  * @param time when the promotion ended, ISO-8601 UTC
  * @param who {@code BUILD_USER_ID}, else {@code BUILD_USER}, else {@code USER}
  * @param build the Jenkins build ({@code BUILD_URL}), or null
- * @param outcome {@code promoted}, {@code refused} (a guard), {@code failed}, or {@code dry-run}
+ * @param outcome {@code promoted}, {@code refused} (a guard or the scan gate), {@code failed}, or {@code dry-run}
  * @param error the one-line error of a refused or failed promotion, or null
+ * @param attachments what travelled with the image (SBOMs, provenance, signatures), per target repository
+ * @param scans what the scan gate's scanner said about each platform image of the source
  */
 public record PromotionRecord(String time, String who, String build, boolean dryRun, Source source,
-        List<Target> targets, Blobs blobs, Outcome outcome, String error) {
+        List<Target> targets, Blobs blobs, Outcome outcome, String error, List<Attachment> attachments,
+        List<ScanResult> scans) {
     public PromotionRecord {
         targets = List.copyOf(targets);
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+        scans = scans == null ? List.of() : List.copyOf(scans);
     }
+
+    public PromotionRecord(String time, String who, String build, boolean dryRun, Source source, List<Target> targets,
+            Blobs blobs, Outcome outcome, String error) {
+        this(time, who, build, dryRun, source, targets, blobs, outcome, error, List.of(), List.of());
+    }
+
+    /** The same record, with these attachments and scans. */
+    public PromotionRecord with(List<Attachment> newAttachments, List<ScanResult> newScans) {
+        return new PromotionRecord(time, who, build, dryRun, source, targets, blobs, outcome, error, newAttachments, newScans);
+    }
+
+    /**
+     * Something that travelled with the image into one target repository, digest unchanged.
+     *
+     * @param repository the target repository
+     * @param subject the manifest it is about
+     * @param digest its manifest's digest
+     * @param artifactType its artifact type ({@code application/vnd.cyclonedx+json}, …), or null
+     * @param tag the cosign tag that holds it ({@code sha256-<hex>.sig}, …), or null for a referrer
+     * @param outcome {@code copied}, {@code present} (the target had it), {@code kept} (the target's cosign tag names
+     *     another manifest and was left alone), {@code planned} (a dry run) or {@code not-copied} (the promotion
+     *     stopped before)
+     */
+    public record Attachment(String repository, Digest subject, Digest digest, String artifactType, String tag,
+            String outcome) {}
 
     /** The source: as given, its digest, media type, platforms, manifests and blobs. */
     public record Source(String ref, Digest digest, String mediaType, List<String> platforms, int manifests, int blobs,

@@ -16,7 +16,12 @@ import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.image.ImageReference;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.jenkins.plugins.grocker.ScanException;
+import io.jenkins.plugins.grocker.image.Platform;
+import io.jenkins.plugins.grocker.scan.ScanResult;
+import io.jenkins.plugins.grocker.scan.Scanner;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,6 +77,25 @@ public final class Publisher {
     /** Verifies every image, then writes every tag. */
     public List<Tagged> publish(List<ImageReference> images, List<String> tags, TagGuard guard, boolean dryRun)
             throws GrockerException {
+        return publish(images, tags, guard, dryRun, null).tags();
+    }
+
+    /** What a publication did: the tags, and the scan gate's results (empty without a scanner). */
+    public record Published(boolean dryRun, List<Tagged> tags, List<ScanResult> scans) {
+        public Published {
+            tags = List.copyOf(tags);
+            scans = List.copyOf(scans);
+        }
+    }
+
+    /**
+     * Verifies every image, runs the scan gate on every platform image (when {@code scanner} is not null; a dry run
+     * scans too, and reports), then writes every tag.
+     *
+     * @throws ScanException when a scan failed: no tag was written; its result is the {@link Published} with the scans
+     */
+    public Published publish(List<ImageReference> images, List<String> tags, TagGuard guard, boolean dryRun, Scanner scanner)
+            throws GrockerException {
         List<Manifest> indexes = new ArrayList<>();
         List<Tagged> plan = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
@@ -88,11 +112,23 @@ public final class Publisher {
         if (!refusals.isEmpty()) {
             throw new InputException(String.join("; ", refusals));
         }
+        List<ScanResult> scans = new ArrayList<>();
+        if (scanner != null) {
+            for (int i = 0; i < images.size(); i++) {
+                Platform single = indexes.get(i).isIndex() ? null
+                        : registry.platforms(images.get(i)).keySet().iterator().next();
+                scans.addAll(new ScanGate(registry, scanner, listener).scan(images.get(i), indexes.get(i), single, Map.of()));
+            }
+            if (!dryRun && scans.stream().anyMatch(r -> !r.passed())) {
+                throw new ScanException("the scan gate refused " + Scanner.failures(scans) + ": no tag was moved",
+                        new Published(false, List.of(), scans));
+            }
+        }
         if (dryRun) {
             plan.forEach(t -> listener.on(new BuildEvent.Info("plan " + t.image() + ":" + t.tag() + ": "
                     + (t.previousDigest() == null ? "none" : t.previousDigest()) + " -> " + t.digest())));
             listener.on(new BuildEvent.Info("dry run: nothing changed"));
-            return plan;
+            return new Published(true, plan, scans);
         }
         int n = 0;
         for (int i = 0; i < images.size(); i++) {
@@ -107,7 +143,7 @@ public final class Publisher {
                 }
             }
         }
-        return plan;
+        return new Published(false, plan, scans);
     }
 
     /** The index (or single manifest) by digest, and each child by digest: all must be there. */

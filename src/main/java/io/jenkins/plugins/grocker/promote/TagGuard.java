@@ -69,6 +69,20 @@ public final class TagGuard {
         return Optional.empty();
     }
 
+    /** The guards in words, for the report: what moves only with {@code --force}, or that {@code --force} was given. */
+    public List<String> describe() {
+        if (force) {
+            return List.of("--force: every guard was lifted (release tags and tags on another digest could move)");
+        }
+        List<String> words = new java.util.ArrayList<>();
+        words.add("release tags (" + String.join(", ", protectedTags.stream().map(Pattern::pattern).toList())
+                + ") move to another digest only with --force");
+        if (movedNeedsForce) {
+            words.add("a tag that already points to another digest moves only with --force");
+        }
+        return words;
+    }
+
     static String short12(Digest digest) {
         return digest == null ? "none" : "sha256:" + digest.shortForm();
     }

@@ -3,23 +3,28 @@ package io.jenkins.plugins.grocker.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.grocker.RegistryException;
 import io.jenkins.plugins.grocker.image.Platform;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The parts of an image's config blob this project reads: platform, user, environment and labels. Immutable. */
+/** The parts of an image's config blob this project reads: platform, user, environment, labels and creation time. Immutable. */
 public final class ImageConfig {
     private final Platform platform;
     private final String user;
     private final Map<String, String> labels;
     private final Map<String, String> env;
+    private final Instant created;
 
-    private ImageConfig(Platform platform, String user, Map<String, String> labels, Map<String, String> env) {
+    private ImageConfig(Platform platform, String user, Map<String, String> labels, Map<String, String> env, Instant created) {
         this.platform = platform;
         this.user = user;
         this.labels = Collections.unmodifiableMap(labels);
         this.env = Collections.unmodifiableMap(env);
+        this.created = created;
     }
 
     /**
@@ -52,8 +57,17 @@ public final class ImageConfig {
             }
         }
         String user = Json.text(config, "User");
+        Instant created = null;
+        String createdText = Json.text(json, "created");
+        if (createdText != null) {
+            try {
+                created = OffsetDateTime.parse(createdText).toInstant();
+            } catch (DateTimeParseException e) {
+                created = null; // an unreadable date is no date
+            }
+        }
         return new ImageConfig(ImageIndex.platform(os, architecture, Json.text(json, "variant")), user == null ? "" : user,
-                labels, env);
+                labels, env, created);
     }
 
     public Platform platform() {
@@ -72,5 +86,10 @@ public final class ImageConfig {
     /** The image's environment ({@code Env}, {@code NAME=value} entries), in order. */
     public Map<String, String> env() {
         return env;
+    }
+
+    /** When the image was made (the config's {@code created}), or null when absent or not a date. */
+    public Instant created() {
+        return created;
     }
 }

@@ -23,8 +23,18 @@ public final class ImageIndex {
      * One child manifest.
      *
      * @param platform what the entry's {@code platform} object says, or null when it has none
+     * @param artifactType the entry's {@code artifactType} (an entry of a referrers list), or null
+     * @param annotations the entry's annotations; empty when it has none
      */
-    public record Entry(Descriptor descriptor, Platform platform) {
+    public record Entry(Descriptor descriptor, Platform platform, String artifactType, Map<String, String> annotations) {
+        public Entry {
+            annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(annotations));
+        }
+
+        public Entry(Descriptor descriptor, Platform platform) {
+            this(descriptor, platform, null, Map.of());
+        }
+
         /** An attestation or other artifact (platform {@code unknown/unknown}, or none): not a runnable image. */
         public boolean isImage() {
             return platform != null && !("unknown".equals(platform.os()) && "unknown".equals(platform.architecture()));
@@ -57,7 +67,7 @@ public final class ImageIndex {
             String architecture = Json.text(p, "architecture");
             Platform platform = os == null || architecture == null ? null : platform(os, architecture, Json.text(p, "variant"));
             entries.add(new Entry(Json.descriptor(child, what + ": an entry" + (platform == null ? "" : " for " + platform)),
-                    platform));
+                    platform, Json.text(child, "artifactType"), Json.stringMap(child.path("annotations"))));
         }
         return new ImageIndex(manifest, entries);
     }

@@ -20,9 +20,11 @@ public final class ImageManifest {
     private final List<Map<String, String>> layerAnnotations;
     private final Map<String, String> annotations;
     private final String artifactType;
+    private final Descriptor subject;
 
     private ImageManifest(Manifest manifest, Descriptor config, List<Descriptor> layers, List<Descriptor> foreignLayers,
-            List<Map<String, String>> layerAnnotations, Map<String, String> annotations, String artifactType) {
+            List<Map<String, String>> layerAnnotations, Map<String, String> annotations, String artifactType,
+            Descriptor subject) {
         this.manifest = manifest;
         this.config = config;
         this.layers = Collections.unmodifiableList(layers);
@@ -30,6 +32,7 @@ public final class ImageManifest {
         this.layerAnnotations = Collections.unmodifiableList(layerAnnotations);
         this.annotations = annotations;
         this.artifactType = artifactType;
+        this.subject = subject;
     }
 
     /**
@@ -56,8 +59,9 @@ public final class ImageManifest {
                 layerAnnotations.add(Json.stringMap(layer.path("annotations")));
             }
         }
+        Descriptor subject = json.has("subject") ? Json.descriptor(json.get("subject"), what + ": the subject") : null;
         return new ImageManifest(manifest, config, layers, foreign, layerAnnotations,
-                Json.stringMap(json.path("annotations")), Json.text(json, "artifactType"));
+                Json.stringMap(json.path("annotations")), Json.text(json, "artifactType"), subject);
     }
 
     public Manifest manifest() {
@@ -95,6 +99,23 @@ public final class ImageManifest {
     /** The {@code artifactType} of an artifact manifest, or null for an image. */
     public String artifactType() {
         return artifactType;
+    }
+
+    /**
+     * What the manifest is about: its {@code artifactType}, else (an artifact made the OCI 1.0 way) its config's
+     * media type when that is not an image config, else null for an image.
+     */
+    public String effectiveArtifactType() {
+        if (artifactType != null) {
+            return artifactType;
+        }
+        return MediaTypes.OCI_CONFIG.equals(config.mediaType()) || MediaTypes.DOCKER_CONFIG.equals(config.mediaType())
+                ? null : config.mediaType();
+    }
+
+    /** The manifest this one is attached to (OCI 1.1 {@code subject}), or null. */
+    public Descriptor subject() {
+        return subject;
     }
 
     /** The compressed size of the image: config plus every layer the registry holds. */

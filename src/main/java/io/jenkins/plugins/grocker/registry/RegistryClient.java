@@ -270,6 +270,11 @@ public final class RegistryClient {
         return transport.call(new ManifestPutEndpoint(repo.registry(), repo.repository(), reference, manifest));
     }
 
+    /** The transport, for the other facades of this package ({@link Referrers}, {@link RegistryAdmin}). */
+    RegistryTransport transport() {
+        return transport;
+    }
+
     /** The base URL this client uses for a registry (for tests and messages). */
     String baseUrl(String registry) {
         return transport.baseUrl(registry);

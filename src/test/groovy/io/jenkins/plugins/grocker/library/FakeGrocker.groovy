@@ -54,6 +54,14 @@ class FakeGrocker {
         }
         commands.add([command: command, env: env, dir: ws])
         int code = exitCodes.containsKey(command) ? exitCodes[command] : exitCode
+        // like the real command: the report is written on success, when the scan gate refused (exit 5), and for
+        // a promotion whenever its audit record is
+        String report = option(env, '--report')
+        if (report && (code == 0 || code == 5 || command == 'promote')) {
+            Path file = ws.resolve(report)
+            Files.createDirectories(file.parent)
+            file.text = "<!DOCTYPE html><title>grocker ${command} report</title>${env.GROCKER_SCAN_COMMAND ? 'scanned' : ''}"
+        }
         if (code == 0 || command == 'promote') {
             Integer own = "$command"(env, ws, code)
             if (own != null) {
@@ -61,6 +69,33 @@ class FakeGrocker {
             }
         }
         return [status: code]
+    }
+
+    /** The value after OPTION in GROCKER_ARGS, or null. */
+    private static String option(Map env, String option) {
+        List<String> w = words(env)
+        int at = w.indexOf(option)
+        return at >= 0 && at + 1 < w.size() ? w[at + 1] : null
+    }
+
+    Integer purge(Map env, Path ws, int code) {
+        boolean dryRun = words(env).contains('--dry-run')
+        List<Map> repositories = env.GROCKER_REPOSITORIES.split(' ').collect { String r ->
+            [repository: r, deletions: [[digest: digestOf("old ${r}"), tags: ['gk-0123'], reason: 'older than 30d',
+                                         attachmentOf: null, outcome: dryRun ? 'planned' : 'deleted']],
+             kept: [[tag: 'v1.0.0', digest: digestOf("release ${r}"), reason: "release tag (matches 'v[0-9].*')"]],
+             outcome: dryRun ? 'dry-run' : 'purged']
+        }
+        Map record = [time: '2025-06-02T09:14:03.512Z', who: env.USER ?: 'jenkins', build: env.BUILD_URL ?: null, dryRun: dryRun,
+                      policy: [keepLast: option(env, '--keep-last'), olderThan: option(env, '--older-than'),
+                               candidates: env.GROCKER_CANDIDATES ?: 'gk-[0-9a-f]+', protect: []],
+                      repositories: repositories, outcome: dryRun ? 'dry-run' : 'purged', error: null]
+        String audit = option(env, '--audit')
+        if (audit) {
+            json(ws.resolve(audit), record)
+        }
+        json(ws.resolve(env.GROCKER_RESULT), record)
+        return null
     }
 
     private static void json(Path file, Object value) {

@@ -171,11 +171,18 @@ class LibraryEndToEndIT extends LibraryTestBase {
         assertThat(afterConcurrent).isBetween(1, 2)
 
         // build 1 (the build the harness started): base, compile on one agent, runner on another, promote
+        // the scan gate's command goes through the environment and the step's script to the scanner's own shell
         Map base = onAgent('base') {
             h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
-                    images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], registryCredentialsId: 'registry')
+                    images: [[name: 'py', from: t.debian(), packages: ['python3'], tags: ['1']]]], registryCredentialsId: 'registry',
+                    scanCommand: 'test -s "$GROCKER_SCAN_SBOM" && echo "scanned $GROCKER_SCAN_NAME $GROCKER_SCAN_PLATFORM"')
         } as Map
         String baseDigest = base.images[0].index.digest
+        assertThat(base.images[0].platforms[0].scan.output).isEqualTo('scanned py linux/amd64\n')
+        assertThat(base.images[0].platforms[0].attachments*.kind).containsExactly('sbom', 'provenance')
+        assertThat(h.archived*.artifacts).contains('.grocker/base-report.html')
+        assertThat(h.agentWorkspace('base').resolve('.grocker/base-report.html').text).contains('<svg').contains('scanned py linux/amd64')
+        assertThat(h.build.description).contains("flowcoreBase report: ${h.build.env.BUILD_URL}artifact/.grocker/base-report.html")
         assertThat(t.registryClient.head(ImageReference.parse("${host}/e2e/py:1")).orElseThrow().digest().toString()).isEqualTo(baseDigest)
         Map local = onAgent('base') {
             h.load('flowcoreBase').call(spec: [registry: "${host}/e2e".toString(), platforms: ['linux/amd64'],
@@ -222,6 +229,15 @@ class LibraryEndToEndIT extends LibraryTestBase {
         } as Map
         assertThat(promoted.outcome).isEqualTo('promoted')
         assertThat(promoted.digest).isEqualTo(run.digest)
+        assertThat(promoted.attachments*.artifactType).containsExactlyInAnyOrder('application/vnd.cyclonedx+json',
+                'application/vnd.in-toto+json')
+        assertThat(promoted.attachments*.outcome).containsOnly('copied')
+        assertThat(h.archived*.artifacts).contains(promoted.reportFile)
+        Map purge = onAgent('runner') {
+            h.load('grockerPurge').call(repositories: ["${host}/e2e/py".toString()], keepLast: 1, dryRun: true, credentialsId: 'registry')
+        } as Map
+        assertThat(purge.outcome).isEqualTo('dry-run')
+        assertThat(purge.repositories[0].kept*.tag).contains('1', 'per-platform')
         assertThat(promoted.build).isEqualTo(h.build.env.BUILD_URL)
         for (String tag in [SampleApp.HELPER_VERSION, 'stable']) {
             assertThat(t.registryClient.head(ImageReference.parse("${host}/release/helper:${tag}")).orElseThrow().digest().toString())

@@ -88,8 +88,9 @@ class PipelineTest extends LibraryTestBase {
         }
         assertThat(h.parallels).isEmpty()
         assertThat(h.nodes).containsOnly('docker')
-        // one agent: compile and runner in one process (grocker app), nothing stashed
-        assertThat(s.command('app').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64')
+        // one agent: compile and runner in one process (grocker app), nothing stashed; the runner's report as grockerRun's
+        assertThat(s.command('app').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64 '
+                + '--report .grocker/runner-grocker-wheels-report.html')
         assertThat(h.unstashCalls).isEmpty()
         assertThat(s.grocker.commands*.command).containsExactly('app', 'publish')
     }
@@ -102,7 +103,8 @@ class PipelineTest extends LibraryTestBase {
     void engineQualifiedPlatformsWork() {
         Map results = s.pipeline([APP: 'navigator-api[locale]', VERSION: '2.3.1', PLATFORMS: 'linux/amd64,linux/arm64=tcp://arm-builder:2376',
                     PUSH: true, PROMOTE_TO: '127.0.0.1:5000/release/navigator-api'], [agents: [:], baseSpec: null])
-        assertThat(s.command('app').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64=tcp://arm-builder:2376')
+        assertThat(s.command('app').env.GROCKER_ARGS).isEqualTo('--push --platform linux/amd64 --platform linux/arm64=tcp://arm-builder:2376 '
+                + '--report .grocker/runner-grocker-wheels-report.html')
         assertThat(h.stashCalls).isEmpty()
         assertThat(s.grocker.commands*.command).containsExactly('app', 'publish', 'promote')
         assertThat(results.runner.platforms.keySet()).containsExactly('linux/amd64', 'linux/arm64')

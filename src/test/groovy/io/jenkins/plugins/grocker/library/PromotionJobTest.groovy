@@ -52,11 +52,13 @@ class PromotionJobTest extends LibraryTestBase {
         assertThat(input).containsEntry('submitter', 'release-managers').containsEntry('inNode', null).containsEntry('timeout', true)
         Map promote = promotes[1].env
         assertThat(promote.GROCKER_FROM).isEqualTo("127.0.0.1:5000/apps/navigator-api@${digest}".toString())
-        assertThat(promote).containsEntry('GROCKER_APPROVED_BY', 'jdoe').containsEntry('GROCKER_ARGS', '--tag 2.3.1')
+        assertThat(promote).containsEntry('GROCKER_APPROVED_BY', 'jdoe')
+                .containsEntry('GROCKER_ARGS', "--tag 2.3.1 --report .grocker/promotion-${h.nextBuildNumber - 1}-report.html".toString())
                 .containsEntry('GROCKER_REGISTRY_HOST_1', '127.0.0.1:5000').containsEntry('GROCKER_REGISTRY_HOST_2', '127.0.0.1:5001')
         assertThat(result.promoted.who).isEqualTo('jdoe')
-        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.nextBuildNumber - 1}.json".toString())
-        assertThat(h.archived[0].fingerprint).isEqualTo(true)
+        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.nextBuildNumber - 1}-report.html".toString(),
+                ".grocker/promotion-${h.nextBuildNumber - 1}.json".toString())
+        assertThat(h.archived[1].fingerprint).isEqualTo(true)
         assertThat(h.jobProperties[-1].parameters*.name).containsExactly('SOURCE', 'TARGETS', 'FORCE', 'DRY_RUN')
         assertThat(last.description).isEqualTo("${digest.substring(0, 19)} → 127.0.0.1:5001/prod/navigator-api, " +
                 '127.0.0.1:5001/prod/navigator-api:stable (approved by jdoe)')

@@ -12,6 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat
  * returned Map. Run both as plain Groovy ({@link StepsTest}) and under CPS ({@link StepsCpsTest}).
  */
 class Scenarios {
+    /** The scan gate's part of a step's script: the shell command comes from $GROCKER_SCAN_COMMAND. */
+    static final String SCAN = ' ${GROCKER_SCAN_COMMAND:+--scan-command "$GROCKER_SCAN_COMMAND"}'
+
     static final String REGISTRY_PASSWORD = 'Reg-s3cret-pw'
     static final String RELEASE_PASSWORD = 'Rel-s3cret-pw'
     static final String INDEX_PASSWORD = 'Idx-s3cret-pw'
@@ -62,17 +65,21 @@ class Scenarios {
                 platforms: ['linux/amd64', 'linux/arm64'], registryCredentialsId: 'registry'])
         Map sh = shCall('base')
         assertThat(sh.script).isEqualTo('set -f; "$GROCKER_CLI" base --spec "$GROCKER_SPEC" ' +
-                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS')
+                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS' + SCAN)
         assertThat(sh.env).containsEntry('GROCKER_CLI', '/opt/grocker/bin/grocker')
                 .containsEntry('GROCKER_SPEC', '.grocker-base.json')
                 .containsEntry('GROCKER_RESULT', '.grocker/base.json')
-                .containsEntry('GROCKER_ARGS', '--push --platform linux/amd64 --platform linux/arm64')
+                .containsEntry('GROCKER_ARGS', '--push --platform linux/amd64 --platform linux/arm64 --report .grocker/base-report.html')
+                .containsEntry('GROCKER_SCAN_COMMAND', '')
                 .containsEntry('GROCKER_REGISTRY_HOST_1', REGISTRY)
                 .containsEntry('GROCKER_REGISTRY_USERNAME_1', 'ci-pusher')
                 .containsEntry('GROCKER_REGISTRY_PASSWORD_1', REGISTRY_PASSWORD)
                 .doesNotContainKey('GROCKER_REGISTRY_PASSWORD')
-        assertThat(h.archived*.artifacts).containsExactly('.grocker/base.json')
-        assertThat(h.archived[0].fingerprint).isEqualTo(true)
+        assertThat(h.archived*.artifacts).containsExactly('.grocker/base-report.html', '.grocker/base.json')
+        assertThat(h.archived[1].fingerprint).isEqualTo(true)
+        assertThat(result.reportFile).isEqualTo('.grocker/base-report.html')
+        assertThat(h.echoes).contains("flowcoreBase: report: ${h.build.env.BUILD_URL}artifact/.grocker/base-report.html".toString())
+        assertThat(h.build.description).contains("flowcoreBase report: ${h.build.env.BUILD_URL}artifact/.grocker/base-report.html")
         assertThat(result.images[0].index.digest).startsWith('sha256:')
         assertThat(result.images[0].repository).isEqualTo('127.0.0.1:5000/flowcore/flowcore')
         assertThat(result.resultFile).isEqualTo('.grocker/base.json')
@@ -85,7 +92,8 @@ class Scenarios {
                     images: [[name: 'py', from: '127.0.0.1:5000/debian:bookworm', packages: ['python3'], env: [MODE: 'null']]]]
         Map result = step('flowcoreBase', [spec: spec, push: false])
         Map sh = shCall('base')
-        assertThat(sh.env).containsEntry('GROCKER_SPEC', '.grocker-base.json').containsEntry('GROCKER_ARGS', '--no-push')
+        assertThat(sh.env).containsEntry('GROCKER_SPEC', '.grocker-base.json')
+                .containsEntry('GROCKER_ARGS', '--no-push --report .grocker/base-report.html')
                 .doesNotContainKey('GROCKER_REGISTRY_PASSWORD_1')
         // written as given: the string "null" stays a string (json-lib's writeJSON would write null)
         assertThat(json(h.agentWorkspace('docker').resolve('.grocker-base.json'))).isEqualTo(spec)
@@ -129,9 +137,10 @@ class Scenarios {
         assertThat(h.unstashCalls).containsExactly('grocker-wheels')
         Map sh = shCall('runner')
         assertThat(sh.script).isEqualTo('set -f; "$GROCKER_CLI" runner --spec "$GROCKER_SPEC" --wheels "$GROCKER_WHEELS" ' +
-                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS')
+                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS' + SCAN)
         assertThat(sh.env).containsEntry('GROCKER_SPEC', '.grocker-grocker-wheels.runner.json')
-                .containsEntry('GROCKER_WHEELS', '.grocker/wheels').containsEntry('GROCKER_ARGS', '--push')
+                .containsEntry('GROCKER_WHEELS', '.grocker/wheels')
+                .containsEntry('GROCKER_ARGS', '--push --report .grocker/runner-grocker-wheels-report.html')
                 .containsEntry('GROCKER_RESULT', '.grocker/runner-grocker-wheels.json')
                 .containsEntry('GROCKER_REGISTRY_PASSWORD_1', REGISTRY_PASSWORD).doesNotContainKey('GROCKER_INDEX_PASSWORD')
         assertThat(sh.dir).isEqualTo(h.agentWorkspace('runner'))
@@ -156,14 +165,16 @@ class Scenarios {
                 version: '2.3.1', registryCredentials: ['127.0.0.1:5000': 'registry', '127.0.0.1:5001': 'release']])
         Map sh = shCall('promote')
         assertThat(sh.script).isEqualTo('set -f; "$GROCKER_CLI" promote "$GROCKER_FROM" $GROCKER_TO --audit "$GROCKER_AUDIT" ' +
-                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS')
+                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS' + SCAN)
         assertThat(sh.env).containsEntry('GROCKER_FROM', '127.0.0.1:5000/apps/navigator-api:2.3.1')
                 .containsEntry('GROCKER_TO', '127.0.0.1:5000/release/navigator-api 127.0.0.1:5001/prod/navigator-api')
-                .containsEntry('GROCKER_ARGS', '--tag {major}.{minor} --version 2.3.1')
+                .containsEntry('GROCKER_ARGS', "--tag {major}.{minor} --version 2.3.1 --report .grocker/promotion-${h.build.number}-report.html"
+                        .toString())
                 .containsEntry('GROCKER_AUDIT', ".grocker/promotion-${h.build.number}.json".toString())
                 .containsEntry('GROCKER_REGISTRY_HOST_1', '127.0.0.1:5000').containsEntry('GROCKER_REGISTRY_PASSWORD_1', REGISTRY_PASSWORD)
                 .containsEntry('GROCKER_REGISTRY_HOST_2', '127.0.0.1:5001').containsEntry('GROCKER_REGISTRY_PASSWORD_2', RELEASE_PASSWORD)
-        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}.json".toString())
+        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}-report.html".toString(),
+                ".grocker/promotion-${h.build.number}.json".toString())
         assertThat(result.outcome).isEqualTo('promoted')
         assertThat(result.digest).startsWith('sha256:')
         assertThat(result.targets*.outcome).containsExactly('tagged', 'tagged')
@@ -177,9 +188,9 @@ class Scenarios {
                 credentialsId: 'registry'], 'runner')
         Map sh = shCall('publish')
         assertThat(sh.script).isEqualTo('set -f; "$GROCKER_CLI" publish --result "$GROCKER_INPUT" ' +
-                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS')
+                '--output-json "$GROCKER_RESULT" $GROCKER_ARGS' + SCAN)
         assertThat(sh.env).containsEntry('GROCKER_INPUT', '.grocker/runner-grocker-wheels.json')
-                .containsEntry('GROCKER_ARGS', '--tag latest --tag {git_sha}')
+                .containsEntry('GROCKER_ARGS', '--tag latest --tag {git_sha} --report .grocker/publish-report.html')
                 .containsEntry('GROCKER_REGISTRY_HOST_1', REGISTRY)
         assertThat(result.tags[0].tag).isEqualTo('latest')
         noSecretInScriptsOrLogs()

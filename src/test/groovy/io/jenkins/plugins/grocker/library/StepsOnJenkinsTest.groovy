@@ -98,7 +98,7 @@ class StepsOnJenkinsTest extends LibraryTestBase {
         assertThat(run.digest).isNull()
         assertThat(run.image).isNull()
         assertThat(run.platforms).isEqualTo(['linux/amd64': null])
-        assertThat(s.command('runner').env.GROCKER_ARGS).isEqualTo('--no-push')
+        assertThat(s.command('runner').env.GROCKER_ARGS).isEqualTo('--no-push --report .grocker/runner-grocker-wheels-report.html')
         assertThat(h.echoes).anyMatch { it.startsWith('grockerRun: 127.0.0.1:5000/apps/nav built in ') }
     }
 
@@ -159,7 +159,8 @@ class StepsOnJenkinsTest extends LibraryTestBase {
                 .containsEntry('BUILD_URL', "https://jenkins.example.com/job/app/${h.build.number}/".toString())
         assertThat(record.who).isEqualTo('jdoe')
         assertThat(record.build).isEqualTo("https://jenkins.example.com/job/app/${h.build.number}/".toString())
-        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}.json".toString())
+        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}-report.html".toString(),
+                ".grocker/promotion-${h.build.number}.json".toString())
     }
 
     /** Finding 10: a large stash warns; wheels can travel through the registry, pulled by digest on the runner's agent. */

@@ -134,7 +134,7 @@ tags: ["{version}"]
         assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: true]))
                 .isEqualTo("grockerCompile: 'runner' must be a Map such as [push: true, tag: true], got 'true'")
         assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: [pussh: true]]))
-                .isEqualTo("grockerCompile: 'runner' has 'pussh'; it takes 'push' and 'tag'")
+                .isEqualTo("grockerCompile: 'runner' has 'pussh'; it takes 'push', 'tag', 'report', 'scanCommand' and 'scanTimeout'")
         assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: [push: 'yes']]))
                 .isEqualTo("grockerCompile: 'runner.push' must be true or false, got 'yes'")
         assertThat(failure('grockerCompile', [app: 'a==1', base: 'r:5000/b:1', runner: [:]]))
@@ -149,7 +149,7 @@ tags: ["{version}"]
                 runner: [tag: false], platforms: ['linux/amd64']])
         assertThat(s.grocker.commands*.command).containsExactly('app')
         Map env = s.command('app').env
-        assertThat(env.GROCKER_ARGS).isEqualTo('--push --no-tag --platform linux/amd64')
+        assertThat(env.GROCKER_ARGS).isEqualTo('--push --no-tag --platform linux/amd64 --report .grocker/runner-grocker-wheels-report.html')
         assertThat(env.GROCKER_RESULT).isEqualTo('.grocker/compile-grocker-wheels.json')
         assertThat(env.GROCKER_RUNNER_RESULT).isEqualTo('.grocker/runner-grocker-wheels.json')
         assertThat(env.GROCKER_REGISTRY_HOST_1).isEqualTo('127.0.0.1:5000')
@@ -174,7 +174,8 @@ tags: ["{version}"]
         assertThat(h.unstashCalls).containsExactly('w-amd64', 'w-arm64')
         Map wheelhouse = Scenarios.json(h.agentWorkspace('runner').resolve('.grocker/wheels/wheelhouse.json')) as Map
         assertThat(wheelhouse.platforms.keySet()).containsExactlyInAnyOrder('linux/amd64', 'linux/arm64')
-        assertThat(s.command('runner').env).containsEntry('GROCKER_ARGS', '--push --platform linux/amd64 --platform linux/arm64')
+        assertThat(s.command('runner').env).containsEntry('GROCKER_ARGS',
+                '--push --platform linux/amd64 --platform linux/arm64 --report .grocker/runner-w-amd64-report.html')
                 .containsEntry('GROCKER_SPEC', '.grocker-w-amd64.runner.json')
         assertThat(result.platforms.keySet()).containsExactlyInAnyOrder('linux/amd64', 'linux/arm64')
     }
@@ -198,8 +199,91 @@ tags: ["{version}"]
         s.grocker.exitCode = 4
         Throwable t = catchThrowable { s.step('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b']) }
         assertThat(t).hasMessageStartingWith('grockerPromote: grocker promote failed with exit code 4: a registry failed')
-        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}.json".toString())
+        assertThat(h.archived*.artifacts).containsExactly(".grocker/promotion-${h.build.number}-report.html".toString(),
+                ".grocker/promotion-${h.build.number}.json".toString())
         assertThat(h.inputs).isEmpty()
+    }
+
+    @Test
+    void theScanGateGetsItsCommandThroughTheEnvironmentAndARefusalStillArchivesTheReport() {
+        String scanner = 'trivy sbom --exit-code 1 --severity CRITICAL "$GROCKER_SCAN_SBOM"'
+        s.grocker.exitCode = 5
+        Throwable t = catchThrowable { s.step('flowcoreBase', [spec: 'a.yaml', scanCommand: scanner, scanTimeout: 600]) }
+        assertThat(t).isInstanceOf(AbortException).hasMessage('flowcoreBase: grocker base failed with exit code 5: the scan gate ' +
+                'refused: the scan command failed on a platform image (its output is in the log and the report); no tag was moved ' +
+                '(the log above says why)')
+        Map sh = s.shCall('base')
+        assertThat(sh.script as String).doesNotContain('trivy')
+        assertThat(sh.env).containsEntry('GROCKER_SCAN_COMMAND', scanner)
+                .containsEntry('GROCKER_ARGS', '--push --report .grocker/base-report.html --scan-timeout 600')
+        assertThat(h.archived*.artifacts).containsExactly('.grocker/base-report.html')
+        assertThat(h.build.description).isEqualTo("flowcoreBase report: ${h.build.env.BUILD_URL}artifact/.grocker/base-report.html")
+
+        s.grocker.exitCode = 0
+        s.step('flowcoreBase', [spec: 'a.yaml', report: false])
+        s.step('grockerPublish', [result: '.grocker/base.json', tags: ['latest'], scanCommand: scanner, report: 'reports/publish.html'])
+        assertThat(s.command('publish').env).containsEntry('GROCKER_SCAN_COMMAND', scanner)
+                .containsEntry('GROCKER_ARGS', '--tag latest --report reports/publish.html')
+        assertThat(h.archived*.artifacts).contains('reports/publish.html')
+        assertThat(h.build.description.readLines()).hasSize(2)
+        s.step('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b', scanCommand: scanner, report: false])
+        assertThat(s.command('promote').env).containsEntry('GROCKER_SCAN_COMMAND', scanner).containsEntry('GROCKER_ARGS', '')
+    }
+
+    @Test
+    void scanGateAndReportArgumentErrors() {
+        assertThat(failure('flowcoreBase', [spec: 'a.yaml', scanCommand: ' '])).isEqualTo(
+                "flowcoreBase: 'scanCommand' must be a shell command (a non-empty string), got ' '")
+        assertThat(failure('grockerRun', [scanCommand: 'x', scanTimeout: '10'])).isEqualTo(
+                "grockerRun: 'scanTimeout' must be a number of seconds above 0, got '10'")
+        assertThat(failure('grockerPromote', [from: 'r:5000/a:1', to: 'r:5000/b', scanTimeout: 10])).isEqualTo(
+                "grockerPromote: 'scanTimeout' needs 'scanCommand'")
+        assertThat(failure('grockerPublish', [result: 'r.json', tags: ['x'], report: 'my report.html'])).isEqualTo(
+                "grockerPublish: 'report' has 'my report.html', which is not a valid value (no blanks, quotes or shell characters)")
+    }
+
+    @Test
+    void grockerPurgePassesThePolicyAndArchivesTheAudit() {
+        Map record = s.step('grockerPurge', [repositories: ['127.0.0.1:5000/flowcore/python-base', '127.0.0.1:5000/apps/api'],
+                keepLast: 3, olderThan: '30d', protect: ['release-.*'], candidates: 'gk-[0-9a-f]{64}', credentialsId: 'registry'])
+        Map sh = s.shCall('purge')
+        assertThat(sh.script).isEqualTo('set -f; "$GROCKER_CLI" purge $GROCKER_REPOSITORIES --output-json "$GROCKER_RESULT" ' +
+                '$GROCKER_ARGS')
+        assertThat(sh.env).containsEntry('GROCKER_REPOSITORIES', '127.0.0.1:5000/flowcore/python-base 127.0.0.1:5000/apps/api')
+                .containsEntry('GROCKER_ARGS', ("--candidates gk-[0-9a-f]{64} --keep-last 3 --older-than 30d --protect release-.* " +
+                        "--audit .grocker/purge-${h.build.number}.json").toString())
+                .containsEntry('GROCKER_REGISTRY_HOST_1', Scenarios.REGISTRY)
+        assertThat(h.archived*.artifacts).containsExactly(".grocker/purge-${h.build.number}.json".toString())
+        assertThat(h.archived[0].fingerprint).isEqualTo(true)
+        assertThat(record.outcome).isEqualTo('purged')
+        assertThat(record.auditFile).isEqualTo(".grocker/purge-${h.build.number}.json".toString())
+        assertThat(h.echoes).anyMatch { it.startsWith('grockerPurge: purged, 2 manifest(s) deleted in ') }
+        s.noSecretInScriptsOrLogs()
+
+        Map dry = s.step('grockerPurge', [repositories: '127.0.0.1:5000/apps/api', olderThan: '2w', dryRun: true])
+        assertThat(s.grocker.commands[-1].env.GROCKER_ARGS).isEqualTo('--older-than 2w --dry-run')
+        assertThat(dry.outcome).isEqualTo('dry-run')
+        assertThat(dry.auditFile).isNull()
+
+        s.grocker.exitCode = 4
+        Throwable t = catchThrowable { s.step('grockerPurge', [repositories: '127.0.0.1:5000/apps/api', keepLast: 1]) }
+        assertThat(t).hasMessageStartingWith('grockerPurge: grocker purge failed with exit code 4: a registry failed')
+    }
+
+    @Test
+    void grockerPurgeArgumentErrors() {
+        assertThat(failure('grockerPurge', [keepLast: 1])).isEqualTo("grockerPurge: 'repositories' is required (one or more registry/repository)")
+        assertThat(failure('grockerPurge', [repositories: 'r:5000/a'])).isEqualTo(
+                "grockerPurge: give 'keepLast', 'olderThan' or both; without them every cache tag would go")
+        assertThat(failure('grockerPurge', [repositories: 'r:5000/a', keepLast: '5'])).isEqualTo(
+                "grockerPurge: 'keepLast' must be a number of 0 or more, got '5'")
+        assertThat(failure('grockerPurge', [repositories: 'r:5000/a', olderThan: '30 days'])).isEqualTo(
+                "grockerPurge: 'olderThan' has '30 days', which is not a valid value (no blanks, quotes or shell characters)")
+        assertThat(failure('grockerPurge', [repositories: 'r:5000/a', keepLast: 1, protect: ['v.* ; rm']])).isEqualTo(
+                "grockerPurge: 'protect' must be a regular expression without blanks or quotes, got 'v.* ; rm'")
+        assertThat(failure('grockerPurge', [repositories: ['r:5000/a', 'q:5000/b'], keepLast: 1, credentialsId: 'x'])).isEqualTo(
+                "grockerPurge: 'credentialsId' would be offered to q:5000 and r:5000: give registryCredentials: " +
+                "['host': 'credentials-id', ...] with one credential per registry")
     }
 
     @Test

@@ -157,9 +157,11 @@ class AppIT {
         assertThat(index.log()).anyMatch(r -> r.status() == 200 && USER.equals(r.user()) && r.path().endsWith(".tar.gz"));
 
         Path runnerJson = work.resolve("runner.json");
+        Path runnerReport = work.resolve("runner-report.html");
         TestEnvironment.Cli runner = cli("runner", "--spec", spec.toString(), "--wheels", wheels.toString(),
-                "--output-json", runnerJson.toString());
+                "--output-json", runnerJson.toString(), "--report", runnerReport.toString());
         assertThat(runner.code()).as(runner.err() + runner.out()).isZero();
+        assertThat(Files.readString(runnerReport)).contains("apps/grocker-sample").contains("linux/arm64").contains("sbom");
         JsonNode image = JSON.readTree(runnerJson.toFile()).get("images").get(0);
         Digest indexDigest = Digest.of(image.get("index").get("digest").asText());
         ImageReference repo = ImageReference.parse(t.registry.host() + "/apps/grocker-sample");
@@ -168,6 +170,17 @@ class AppIT {
         assertThat(t.registryClient.head(repo.withTag("1.0.0")).orElseThrow().digest()).isEqualTo(indexDigest);
         assertThat(t.registryClient.head(repo.withTag("latest")).orElseThrow().digest()).isEqualTo(indexDigest);
 
+        // the SBOM attached to each platform image lists the wheels installed in the virtual environment and the
+        // Debian packages, read from the image's files (nothing ran in it)
+        for (Platform platform : List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64)) {
+            TestEnvironment.Cli sbom = cli("sbom", repo.name() + ":1.0.0", "--platform", platform.toString());
+            assertThat(sbom.code()).as(sbom.err()).isZero();
+            assertThat(sbom.out()).contains("\"purl\" : \"pkg:pypi/grocker-sample@1.0.0\"")
+                    .contains("pkg:pypi/grocker-sample-helper@1.0.0").contains("pkg:pypi/grocker-sample-web@1.0.0")
+                    .contains("/site-packages/grocker_sample-1.0.0.dist-info")
+                    .contains("pkg:deb/debian/python3@").contains("?arch=" + platform.architecture())
+                    .doesNotContain(PASSWORD);
+        }
         Map<String, String> appEnv = Map.of("APP_ENV", "staging");
         for (Platform platform : List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64)) {
             String ref = repo.name() + "@" + platforms.get(platform).digest();

@@ -54,6 +54,11 @@ class BuildImageStepTest {
             public ContainerResult run(RunRequest request, Path input, String outputPath, Path output, Consumer<String> l) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public io.jenkins.plugins.grocker.docker.ImageFiles files(String imageId) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 

@@ -88,6 +88,11 @@ class CompileWheelsStepTest {
         }
 
         @Override
+        public io.jenkins.plugins.grocker.docker.ImageFiles files(String imageId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public ContainerResult run(RunRequest request, Path input, String outputPath, Path output, Consumer<String> lines) {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {

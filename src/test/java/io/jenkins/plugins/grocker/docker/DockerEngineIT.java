@@ -64,8 +64,24 @@ class DockerEngineIT {
             return;
         }
         try {
-            for (String id : engine.imagesWithLabel(TEST_LABEL, run)) {
-                engine.removeImage(id, true);
+            // Children before parents: the engine lists images in no guaranteed order (several are made in the same
+            // second), and a parent with a child cannot be removed. Each pass removes what it can.
+            List<String> left = new ArrayList<>(engine.imagesWithLabel(TEST_LABEL, run));
+            EngineException last = null;
+            while (!left.isEmpty()) {
+                List<String> refused = new ArrayList<>();
+                for (String id : left) {
+                    try {
+                        engine.removeImage(id, true);
+                    } catch (EngineException e) {
+                        refused.add(id);
+                        last = e;
+                    }
+                }
+                if (refused.size() == left.size()) {
+                    throw last;
+                }
+                left = refused;
             }
         } finally {
             engine.close();

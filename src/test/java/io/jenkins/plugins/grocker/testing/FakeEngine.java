@@ -75,6 +75,10 @@ public final class FakeEngine implements ContainerEngine {
     private final AtomicInteger maxRunning = new AtomicInteger();
     private volatile String failing;
     private volatile Consumer<BuildRequest> hook = r -> {};
+    /** Image name ({@code io.grocker.image}) to the files its images hold, by absolute path. */
+    private final Map<String, Map<String, byte[]>> files = new ConcurrentHashMap<>();
+    /** How many {@link #files(String)} views are open. */
+    public final AtomicInteger openFileViews = new AtomicInteger();
     /** Every build, in the order they finished. */
     public final List<Build> builds = new CopyOnWriteArrayList<>();
     /** Every push: the reference pushed. */
@@ -98,6 +102,13 @@ public final class FakeEngine implements ContainerEngine {
     /** Runs inside every build, before it completes. */
     public void beforeBuild(Consumer<BuildRequest> hook) {
         this.hook = hook;
+    }
+
+    /** The images of {@code name} built from now on hold these files (absolute path to content), for SBOMs. */
+    public void files(String name, Map<String, String> content) {
+        Map<String, byte[]> bytes = new java.util.TreeMap<>();
+        content.forEach((path, text) -> bytes.put(path, text.getBytes(StandardCharsets.UTF_8)));
+        files.put(name, bytes);
     }
 
     /** The most builds that ran at the same time. */
@@ -214,6 +225,50 @@ public final class FakeEngine implements ContainerEngine {
     public ContainerResult run(RunRequest request, Path input, String outputPath, Path output, Consumer<String> lines)
             throws EngineException {
         throw new EngineException("running containers is not part of the fake engine");
+    }
+
+    /** The files {@link #files(String, Map)} gave the image's name, as the archive API hands them out. */
+    @Override
+    public io.jenkins.plugins.grocker.docker.ImageFiles files(String imageId) throws EngineException {
+        Image image = images.get(names.getOrDefault(imageId, imageId));
+        if (image == null) {
+            throw new EngineException("creating a container from " + imageId + " failed: No such image");
+        }
+        Map<String, byte[]> held = files.getOrDefault(image.labels().getOrDefault("io.grocker.image", ""), Map.of());
+        openFileViews.incrementAndGet();
+        return new io.jenkins.plugins.grocker.docker.ImageFiles() {
+            @Override
+            public Optional<java.io.InputStream> archive(String path) throws IOException {
+                String prefix = path.endsWith("/") ? path : path + "/";
+                String name = path.substring(path.lastIndexOf('/', path.length() - 2) + 1).replaceAll("/$", "");
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                boolean any = false;
+                try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+                    tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+                    for (Map.Entry<String, byte[]> e : held.entrySet()) {
+                        String entry = e.getKey().equals(path) ? name
+                                : e.getKey().startsWith(prefix) ? name + "/" + e.getKey().substring(prefix.length()) : null;
+                        if (entry == null) {
+                            continue;
+                        }
+                        org.apache.commons.compress.archivers.tar.TarArchiveEntry t =
+                                new org.apache.commons.compress.archivers.tar.TarArchiveEntry(entry);
+                        t.setSize(e.getValue().length);
+                        tar.putArchiveEntry(t);
+                        tar.write(e.getValue());
+                        tar.closeArchiveEntry();
+                        any = true;
+                    }
+                }
+                return any ? Optional.of(new java.io.ByteArrayInputStream(bytes.toByteArray())) : Optional.empty();
+            }
+
+            @Override
+            public void close() {
+                openFileViews.decrementAndGet();
+            }
+        };
     }
 
     /** The image a {@code FROM} names for the platform; null for scratch. Pulls references pinned by digest. */

@@ -72,6 +72,13 @@ public final class FakeRegistry implements AutoCloseable {
     public volatile String password = PASSWORD;
     public volatile long tokenExpiresIn = 300;
     public volatile boolean deleteEnabled;
+    /**
+     * When true, the registry has the OCI 1.1 referrers API ({@code GET /v2/<repo>/referrers/<digest>}) and answers
+     * a manifest put with a {@code subject} with {@code OCI-Subject}; when false (distribution 2.8) that path is 404.
+     */
+    public volatile boolean referrersApi;
+    /** Tags per page of {@code tags/list} (a {@code Link} to the next page when there are more), as distribution pages. */
+    public volatile int tagsPageSize = 1000;
     public final List<String> tokenQueries = new CopyOnWriteArrayList<>();
     /** Every request, {@code METHOD /path}, in the order they came. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
@@ -208,6 +215,59 @@ public final class FakeRegistry implements AutoCloseable {
         }
     }
 
+    /** Tags in lexical order, {@link #tagsPageSize} at a time from after {@code last=}, as distribution pages them. */
+    private void tagList(HttpExchange exchange, String repository) throws IOException {
+        TreeSet<String> tags = new TreeSet<>(tags(repository));
+        if (tags.isEmpty() && manifests.keySet().stream().noneMatch(k -> k.startsWith(repository + "/"))) {
+            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
+            return;
+        }
+        String last = query(exchange.getRequestURI().getRawQuery()).get("last");
+        List<String> rest = new ArrayList<>(last == null ? tags : tags.tailSet(last, false));
+        List<String> page = rest.subList(0, Math.min(tagsPageSize, rest.size()));
+        if (rest.size() > page.size()) {
+            exchange.getResponseHeaders().add("Link", "</v2/" + repository + "/tags/list?n=" + tagsPageSize + "&last="
+                    + page.get(page.size() - 1) + ">; rel=\"next\"");
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", repository);
+        body.put("tags", page);
+        send(exchange, 200, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    /** The referrers API when {@link #referrersApi} is on: the manifests of the repository whose subject is {@code digest}. */
+    private void referrers(HttpExchange exchange, String repository, String digest) throws IOException {
+        if (!referrersApi) {
+            send(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[");
+        boolean first = true;
+        for (Map.Entry<String, Stored> e : new java.util.TreeMap<>(manifests).entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(repository + "/sha256:") || key.substring(repository.length() + 1).contains("/")) {
+                continue;
+            }
+            JsonNode node = JSON.readTree(e.getValue().bytes());
+            if (!digest.equals(node.path("subject").path("digest").asText(null))) {
+                continue;
+            }
+            json.append(first ? "" : ",").append("{\"mediaType\":\"").append(e.getValue().mediaType())
+                    .append("\",\"digest\":\"").append(key.substring(repository.length() + 1)).append("\",\"size\":")
+                    .append(e.getValue().bytes().length);
+            String artifactType = node.path("artifactType").asText(node.path("config").path("mediaType").asText(null));
+            if (artifactType != null) {
+                json.append(",\"artifactType\":").append(JSON.writeValueAsString(artifactType));
+            }
+            if (node.has("annotations")) {
+                json.append(",\"annotations\":").append(node.get("annotations"));
+            }
+            json.append('}');
+            first = false;
+        }
+        send(exchange, 200, "application/vnd.oci.image.index.v1+json", json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /**
      * Answers a request as the registry does when no override is set: an override that only wants to hold a request
      * back (to make an interleaving of two clients deterministic), or to act after it, calls this.
@@ -231,16 +291,17 @@ public final class FakeRegistry implements AutoCloseable {
         int uploadsAt = path.indexOf("/blobs/uploads/");
         int blobsAt = path.lastIndexOf("/blobs/");
         int tagsAt = path.lastIndexOf("/tags/list");
-        if (manifestsAt > 3) {
+        int referrersAt = path.lastIndexOf("/referrers/");
+        if (referrersAt > 3 && method.equals("GET")) {
+            referrers(exchange, path.substring(4, referrersAt), path.substring(referrersAt + "/referrers/".length()));
+        } else if (manifestsAt > 3) {
             manifest(exchange, method, path.substring(4, manifestsAt), path.substring(manifestsAt + "/manifests/".length()));
         } else if (uploadsAt > 3) {
             upload(exchange, method, path.substring(4, uploadsAt), path.substring(uploadsAt + "/blobs/uploads/".length()));
         } else if (blobsAt > 3) {
             blob(exchange, method, path.substring(4, blobsAt), path.substring(blobsAt + "/blobs/".length()));
         } else if (tagsAt > 3 && method.equals("GET")) {
-            String repository = path.substring(4, tagsAt);
-            send(exchange, 200, "application/json", JSON.writeValueAsBytes(Map.of("name", repository,
-                    "tags", new ArrayList<>(tags(repository)))));
+            tagList(exchange, path.substring(4, tagsAt));
         } else {
             error(exchange, 404, "NAME_UNKNOWN", "unknown path");
         }
@@ -329,6 +390,10 @@ public final class FakeRegistry implements AutoCloseable {
             putManifest(repository, reference, mediaType, body);
             exchange.getResponseHeaders().add("Docker-Content-Digest", digest);
             exchange.getResponseHeaders().add("Location", "/v2/" + repository + "/manifests/" + digest);
+            String subject = JSON.readTree(body).path("subject").path("digest").asText(null);
+            if (referrersApi && subject != null) {
+                exchange.getResponseHeaders().add("OCI-Subject", subject);
+            }
             send(exchange, 201, null, new byte[0]);
             return;
         }

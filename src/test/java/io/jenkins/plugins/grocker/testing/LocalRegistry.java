@@ -79,6 +79,11 @@ public final class LocalRegistry implements AutoCloseable {
                 "    issuer: " + issuer, "    rootcertbundle: " + rootCertBundle), false);
     }
 
+    /** An open registry that refuses to delete manifests ({@code storage.delete.enabled: false}, 405 UNSUPPORTED). */
+    public static LocalRegistry startWithDeleteDisabled() throws IOException {
+        return start(null, List.of(), List.of(), false, false);
+    }
+
     /** A registry protected by a copy of this htpasswd file (bcrypt entries). */
     public static LocalRegistry start(Path htpasswd) throws IOException {
         return startWithHtpasswd(Files.readString(htpasswd, StandardCharsets.UTF_8));
@@ -96,6 +101,11 @@ public final class LocalRegistry implements AutoCloseable {
 
     private static LocalRegistry start(String htpasswd, List<String> httpExtra, List<String> configExtra, boolean tls)
             throws IOException {
+        return start(htpasswd, httpExtra, configExtra, tls, true);
+    }
+
+    private static LocalRegistry start(String htpasswd, List<String> httpExtra, List<String> configExtra, boolean tls,
+            boolean delete) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: integration tests need a registry "
                     + "(apt-get install -y docker-registry; see ENVIRONMENT.md)");
@@ -103,7 +113,7 @@ public final class LocalRegistry implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(htpasswd, httpExtra, configExtra, tls);
+                return startOnce(htpasswd, httpExtra, configExtra, tls, delete);
             } catch (PortTakenException e) {
                 failure = e; // another process took the free port between our probe and the registry's bind
             }
@@ -111,8 +121,8 @@ public final class LocalRegistry implements AutoCloseable {
         throw failure;
     }
 
-    private static LocalRegistry startOnce(String htpasswd, List<String> httpExtra, List<String> configExtra, boolean tls)
-            throws IOException {
+    private static LocalRegistry startOnce(String htpasswd, List<String> httpExtra, List<String> configExtra, boolean tls,
+            boolean delete) throws IOException {
         int port = freePort();
         Path directory = Files.createTempDirectory("grocker-registry-");
         Path storage = Files.createDirectories(directory.resolve("storage"));
@@ -128,7 +138,7 @@ public final class LocalRegistry implements AutoCloseable {
                 "  filesystem:",
                 "    rootdirectory: " + storage,
                 "  delete:",
-                "    enabled: true",
+                "    enabled: " + delete,
                 "  cache:",
                 "    blobdescriptor: inmemory",
                 "http:",

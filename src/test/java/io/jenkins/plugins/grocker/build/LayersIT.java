@@ -11,6 +11,7 @@ import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.registry.Descriptor;
 import io.jenkins.plugins.grocker.registry.ImageManifest;
+import io.jenkins.plugins.grocker.registry.Referrers;
 import io.jenkins.plugins.grocker.testing.AuthenticatedIndex;
 import io.jenkins.plugins.grocker.testing.RegistryProxy;
 import io.jenkins.plugins.grocker.testing.SampleApp;
@@ -42,10 +43,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and registry: the sample application (a C extension and a console script) with two dependencies, the helper (an
  * sdist compiled by pip) and the web extra served as a ready-made wheel holding a {@code .pth} file, data files, a
  * script of its own and a console script. Version 1.0.0 is built, then 1.1.0 (only the application's wheel changes):
- * the dependency image is the same, the runner has one new layer, and the registry receives two blobs (counted by a
- * proxy every push goes through): that layer and the image's config. Both compilations build without pip's isolated
+ * the dependency image is the same, the runner has one new layer, and the registry receives four blobs (counted by a
+ * proxy every push goes through): that layer, the image's config and the contents of its SBOM and provenance. Both
+ * compilations build without pip's isolated
  * build environments (item 3), and the bump is built by {@code grocker app}, compile and runner in one process
- * (item 4). linux/amd64 only.
+ * (item 4); a project needing another build requirement falls back to pip's isolated environments. linux/amd64 only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LayersIT {
@@ -254,7 +256,7 @@ class LayersIT {
 
     @Test
     @Order(2)
-    void aVersionBumpBuildsAndPushesOnlyTheApplicationLayerAndTheConfig() throws Exception {
+    void aVersionBumpPushesOnlyTheApplicationLayerTheConfigAndTheAttachments() throws Exception {
         ImageManifest v1 = amd64(repository().withTag(SampleApp.V1));
         Digest dependencies1 = dependencyImage(SampleApp.V1);
 
@@ -282,12 +284,60 @@ class LayersIT {
         // the dependency layer (the installed dependency wheels) is the dependency image's last one, shared by both
         assertThat(layers(v1).get(depLayers.size() - 1)).isEqualTo(depLayers.get(depLayers.size() - 1));
 
-        assertThat(uploadedBlobs()).as(String.join("\n", proxy.requests)).containsExactlyInAnyOrder(appLayer, v2.config().digest());
+        // besides the image, only its SBOM and provenance (issue 12): their content blobs, attached as referrers
+        List<Digest> attachments = new java.util.ArrayList<>();
+        for (Referrers.Referrer r : new Referrers(t.registryClient).list(repository(), v2.digest()).referrers()) {
+            JsonNode artifact = JSON.readTree(t.registryClient.getManifest(repository().withDigest(r.descriptor().digest())).bytes());
+            artifact.path("layers").forEach(l -> attachments.add(Digest.of(l.path("digest").asText())));
+        }
+        assertThat(attachments).hasSize(2);
+        List<Digest> expected = new java.util.ArrayList<>(List.of(appLayer, v2.config().digest()));
+        expected.addAll(attachments);
+        assertThat(uploadedBlobs()).as(String.join("\n", proxy.requests)).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(v2.layers().get(depLayers.size()).size()).as("the application layer's size").isLessThan(1_000_000);
 
         ContainerResult cli = run(SampleApp.V2);
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         assertThat(cli.output()).contains(SampleApp.LINE_V2);
         assertThat(run(SampleApp.V2, "check").output()).contains("web script pth-loaded data-file-found");
+    }
+
+    /**
+     * Item 3's fall-back: a project whose build requirements the compiler's venv does not satisfy (here it also needs
+     * grocker-sample-web, which only the index has) is built in pip's isolated environment, which pip fills from the
+     * index and Debian's wheels; the compilation says so and succeeds.
+     */
+    @Test
+    @Order(3)
+    void aProjectNeedingAnotherBuildRequirementIsBuiltInAnIsolatedEnvironment() throws Exception {
+        Path src = SampleApp.sourceTree(SampleApp.HELPER, SampleApp.HELPER_VERSION, work.resolve("isolated"));
+        Path pyproject = src.resolve("pyproject.toml");
+        String toml = Files.readString(pyproject);
+        assertThat(toml).contains("requires = [\"setuptools>=61\", \"wheel\"]");
+        Files.writeString(pyproject, toml.replace("requires = [\"setuptools>=61\", \"wheel\"]",
+                "requires = [\"setuptools>=61\", \"wheel\", \"grocker-sample-web==1.0.0\"]"));
+        Path isolatedSpec = work.resolve("isolated.yaml");
+        Files.writeString(isolatedSpec, """
+                app: "./%s"
+                base: %s/layerstest/py:1
+                image: %s/layersapp/isolated
+                platforms: [linux/amd64]
+                dependencies:
+                  build: [gcc, libc6-dev, python3-dev]
+                index:
+                  url: %s
+                  credentials: {usernameEnv: LAYERS_INDEX_USER, passwordEnv: LAYERS_INDEX_PASSWORD}
+                """.formatted(work.relativize(src), proxy.host(), proxy.host(), index.url()));
+        Path wheels = work.resolve("wheels-isolated");
+        TestEnvironment.Cli compile = t.cli(env, "compile", "--spec", isolatedSpec.toString(), "--output", wheels.toString(),
+                "--verbose");
+        assertThat(compile.code()).as(compile.err() + compile.out()).isZero();
+        assertThat(compile.out()).contains("Some build dependencies for").contains("grocker-sample-web==1.0.0")
+                .contains("building in isolated environments").contains("Installing build dependencies")
+                .contains("Successfully built grocker-sample-helper");
+        try (var files = Files.walk(wheels)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .anyMatch(f -> f.startsWith("grocker_sample_helper-1.0.0-") && f.endsWith(".whl"));
+        }
     }
 }

@@ -53,7 +53,9 @@ import groovy.transform.Field
  * Installs the pinned jar into ${GROCKER_CLI_CACHE:-$HOME/.cache/grocker}/VERSION/ unless it is there with the
  * right sha256: downloads to a temporary file in that directory, checks the sha256, renames it into place (so two
  * executors installing at once each rename a complete, verified file), writes the launcher the same way, then
- * checks `grocker --version`. Inputs come from the environment; the repository password goes to curl on stdin.
+ * checks `grocker --version`. The launcher keeps a class-data-sharing archive next to the jar: the first real
+ * command records it (renamed into place the same way), later ones start from it. Inputs come from the
+ * environment; the repository password goes to curl on stdin.
  */
 @Field static final String INSTALL = '''set -u
 dir="${GROCKER_CLI_CACHE:-$HOME/.cache/grocker}/$GROCKER_CLI_VERSION"
@@ -84,8 +86,31 @@ if ! verified "$jar"; then
   chmod 0644 "$tmp" && mv -f "$tmp" "$jar" || exit 9
 fi
 ltmp="$(mktemp "$dir/.launcher.XXXXXX")" || exit 9
-printf '#!/bin/sh\\nexec "%s" ${GROCKER_JAVA_OPTS:-} -jar "%s" "$@"\\n' "$java" "$jar" >"$ltmp" && chmod 0755 "$ltmp" &&
-  mv -f "$ltmp" "$launcher" || { rm -f "$ltmp"; exit 9; }
+cat >"$ltmp" <<LAUNCHER && chmod 0755 "$ltmp" && mv -f "$ltmp" "$launcher" || { rm -f "$ltmp"; exit 9; }
+#!/bin/sh
+# grocker $GROCKER_CLI_VERSION, installed by the Grocker Pipeline library. Class data sharing: the first command
+# (other than --version and --help) records the classes it loads in the archive below; later commands map it and
+# start faster. GROCKER_CDS=0 turns it off; GROCKER_JAVA_OPTS adds JVM options.
+jar="$jar"
+archive="$dir/grocker-cli-$GROCKER_CLI_VERSION.jsa"
+if [ "\\${GROCKER_CDS:-1}" != 0 ]; then
+  if [ -f "\\$archive" ] && [ "\\$archive" -nt "\\$jar" ]; then
+    exec "$java" -XX:SharedArchiveFile="\\$archive" -Xlog:disable -Xlog:all=error:stderr \\
+      \\${GROCKER_JAVA_OPTS:-} -jar "\\$jar" "\\$@"
+  fi
+  case "\\${1:---version}" in
+    --version | --help | -h) ;;
+    *)
+      tmp="\\$archive.\\$\\$.tmp"
+      "$java" -XX:ArchiveClassesAtExit="\\$tmp" -Xlog:disable -Xlog:all=error:stderr \\${GROCKER_JAVA_OPTS:-} -jar "\\$jar" "\\$@"
+      rc=\\$?
+      if [ -s "\\$tmp" ]; then mv -f "\\$tmp" "\\$archive" 2>/dev/null || rm -f "\\$tmp"; else rm -f "\\$tmp"; fi
+      exit "\\$rc"
+      ;;
+  esac
+fi
+exec "$java" \\${GROCKER_JAVA_OPTS:-} -jar "\\$jar" "\\$@"
+LAUNCHER
 reported="$("$launcher" --version 2>&1)"
 [ "$reported" = "grocker $GROCKER_CLI_VERSION" ] || { echo "grocker: $launcher says: $reported" >&2; exit 7; }
 '''

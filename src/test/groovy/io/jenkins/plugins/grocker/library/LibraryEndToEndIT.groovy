@@ -247,6 +247,10 @@ class LibraryEndToEndIT extends LibraryTestBase {
         assertThat(downloads[jarPath].get()).isEqualTo(afterConcurrent)
         List<Map> grocker = h.shCalls.findAll { it.label?.startsWith('grocker ') }
         assertThat(grocker*.env*.GROCKER_CLI).containsOnly(home.resolve(".cache/grocker/${VERSION}/grocker").toString())
+        // the first command recorded the launcher's class-data-sharing archive next to the jar; build 2 starts from it
+        assertThat(home.resolve(".cache/grocker/${VERSION}/grocker-cli-${VERSION}.jsa")).isRegularFile()
+        assertThat(Files.list(home.resolve(".cache/grocker/${VERSION}")).collect { it.fileName.toString() })
+                .containsExactlyInAnyOrder("grocker-cli-${VERSION}.jar".toString(), "grocker-cli-${VERSION}.jsa".toString(), 'grocker')
 
         // build 2 on the same workspaces: another version of the application, the wheels of build 1 still there
         Path next = SampleApp.sourceTree(SampleApp.HELPER, SampleApp.HELPER_VERSION, h.root.resolve('next'))

@@ -3,7 +3,9 @@
 # `pip install` from the same index. bench/grocker.sh builds it with the classic builder.
 #   BASE       the Python base image (bench/app/base.yaml)
 #   INDEX_URL  the PEP 503 index serving the sample sdists
-#   VERSION    the grocker-sample version
+#   PROJECT    the application's requirement without its version (grocker-sample[web], grocker-heavy)
+#   VERSION    its version
+#   COMMAND    its console script, the entrypoint
 # The sdists build with setuptools and wheel, which the index does not have: pip's isolated build
 # environments take them from Debian's wheels in /usr/share/python-wheels (--find-links).
 # INDEX_URL and VERSION are declared right before the pip step, so that a new version (or a new
@@ -19,11 +21,15 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 RUN groupadd --gid 1001 app \
  && useradd --uid 1001 --gid app --create-home --shell /bin/bash app
+# the console script the image runs (the target comes with the venv below)
+ARG COMMAND=grocker-sample
+RUN mkdir -p /opt/app && ln -s "/opt/app/venv/bin/$COMMAND" /opt/app/entrypoint
 RUN python3 -m venv /opt/app/venv
 ARG INDEX_URL
+ARG PROJECT="grocker-sample[web]"
 ARG VERSION=1.0.0
 RUN PIP_DISABLE_PIP_VERSION_CHECK=1 /opt/app/venv/bin/pip install --no-cache-dir \
-      --index-url "$INDEX_URL" --find-links /usr/share/python-wheels "grocker-sample[web]==$VERSION"
+      --index-url "$INDEX_URL" --find-links /usr/share/python-wheels "$PROJECT==$VERSION"
 ENV VIRTUAL_ENV=/opt/app/venv PATH=/opt/app/venv/bin:$PATH
 USER 1001:1001
-ENTRYPOINT ["grocker-sample"]
+ENTRYPOINT ["/opt/app/entrypoint"]

@@ -117,12 +117,15 @@ final class AppTargets {
      * Resolves a base in the registry (a missing image or platform is an input error naming its field) and looks at
      * it on every platform ({@link InspectBaseStep}), each on its own engine.
      */
-    static Map<Platform, InspectBaseStep.Facts> inspect(BuildTarget.Base.External base, RegistryClient registry, Engines engines,
+    static Map<Platform, InspectBaseStep.Facts> inspect(BuildTarget.Base.External base, BuildServices services,
             List<Platform> platforms, boolean inheritVenv) throws GrockerException {
+        RegistryClient registry = services.registry();
+        Engines engines = services.engines();
+        Path probes = services.locks().directory().resolveSibling("probes");
         Map<Platform, String> pinned = new ResolveBaseStep(registry, base, platforms).call();
         List<Parallel.Task<InspectBaseStep.Facts>> steps = new ArrayList<>();
         for (Platform p : platforms) {
-            InspectBaseStep step = new InspectBaseStep(registry, engines.forPlatform(p), p, pinned.get(p), inheritVenv);
+            InspectBaseStep step = new InspectBaseStep(registry, engines.forPlatform(p), p, pinned.get(p), inheritVenv, probes);
             steps.add(step::call);
         }
         ExecutorService pool = Executors.newFixedThreadPool(platforms.size());

@@ -59,14 +59,12 @@ public final class CompileBuild {
         RunnerRenderer.check(app);
         List<Platform> platforms = RunnerBuild.platforms(app, options, engines);
         // Both bases, before anything is built: the compiler's must have Python with venv, the runner's the same Python.
-        Map<Platform, InspectBaseStep.Facts> compilerBases = AppTargets.inspect(AppTargets.compilerBase(app), services.registry(),
-                engines, platforms, false);
+        Map<Platform, InspectBaseStep.Facts> compilerBases = AppTargets.inspect(AppTargets.compilerBase(app), services, platforms, false);
         for (InspectBaseStep.Facts facts : compilerBases.values()) {
             AppTargets.requirePython(AppTargets.compilerBase(app), facts, null);
         }
         if (app.buildBase() != null) {
-            Map<Platform, InspectBaseStep.Facts> runnerBases = AppTargets.inspect(AppTargets.base(app), services.registry(),
-                    engines, platforms, false);
+            Map<Platform, InspectBaseStep.Facts> runnerBases = AppTargets.inspect(AppTargets.base(app), services, platforms, false);
             for (Platform p : platforms) {
                 AppTargets.requirePython(AppTargets.base(app), runnerBases.get(p),
                         "cp" + compilerBases.get(p).python().replace(".", ""));

@@ -1,15 +1,21 @@
 package io.jenkins.plugins.grocker.build;
 
+import io.jenkins.plugins.grocker.AtomicFile;
 import io.jenkins.plugins.grocker.GrockerException;
 import io.jenkins.plugins.grocker.InputException;
 import io.jenkins.plugins.grocker.docker.ContainerEngine;
 import io.jenkins.plugins.grocker.docker.ContainerResult;
 import io.jenkins.plugins.grocker.docker.RunRequest;
+import io.jenkins.plugins.grocker.image.Digest;
 import io.jenkins.plugins.grocker.image.ImageReference;
 import io.jenkins.plugins.grocker.image.Platform;
 import io.jenkins.plugins.grocker.registry.ImageConfig;
 import io.jenkins.plugins.grocker.registry.RegistryClient;
 import io.jenkins.plugins.grocker.spec.AppRequirement;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +25,9 @@ import java.util.Map;
  * Looks at an application's base image on one platform before anything is built: its config in the registry (user,
  * environment, labels) and, in a short container of it, its Python: whether {@code python3} is there, its version,
  * whether it has the {@code venv} module, and the distributions installed in a virtual environment of it. The
- * container runs {@code /bin/sh} instead of the image's entrypoint, as the image's user, and changes nothing.
+ * container runs {@code /bin/sh} instead of the image's entrypoint, as the image's user, and changes nothing. What it
+ * prints is kept in this machine's grocker cache ({@code probes/}), by base digest: the next build on the same base
+ * reads it instead of starting a container.
  */
 final class InspectBaseStep {
     /** Prints {@code grocker-probe KEY VALUE...} lines; {@code $1} is the venv to list, or empty. */
@@ -53,16 +61,21 @@ final class InspectBaseStep {
     private final Platform platform;
     private final String pinned;
     private final boolean inheritVenv;
+    private final Path probes;
 
     /**
      * @param inheritVenv list the distributions of the base's own virtual environment (its {@code VIRTUAL_ENV})
+     * @param probes where the probes' outputs are kept, one file per base digest, platform, venv and probe (an image
+     *     pinned by digest never changes, so neither does what the probe prints in it); null: none kept
      */
-    InspectBaseStep(RegistryClient registry, ContainerEngine engine, Platform platform, String pinned, boolean inheritVenv) {
+    InspectBaseStep(RegistryClient registry, ContainerEngine engine, Platform platform, String pinned, boolean inheritVenv,
+            Path probes) {
         this.registry = registry;
         this.engine = engine;
         this.platform = platform;
         this.pinned = pinned;
         this.inheritVenv = inheritVenv;
+        this.probes = probes;
     }
 
     Facts call() throws GrockerException {
@@ -71,18 +84,32 @@ final class InspectBaseStep {
         if (venv != null && (venv.isBlank() || !venv.startsWith("/"))) {
             venv = null;
         }
-        RunRequest request = RunRequest.builder(pinned).platform(platform).entrypoint(List.of("/bin/sh", "-c", PROBE,
-                "grocker-probe", venv == null ? "" : venv)).timeout(Duration.ofMinutes(10)).build();
-        ContainerResult result = engine.run(request, null, null, null, null);
-        if (result.exitCode() != 0) {
-            throw new InputException("cannot look at the Python of " + pinned + " on " + platform + ": /bin/sh exited with "
-                    + result.exitCode() + ": " + lastLine(result.output()));
+        Path kept = probes == null || !pinned.contains("@sha256:") ? null : probes.resolve(Digest.sha256(String.join("\n", pinned, platform.toString(),
+                venv == null ? "" : venv, PROBE).getBytes(StandardCharsets.UTF_8)).hex() + ".txt");
+        String output = kept == null ? null : readKept(kept);
+        if (output == null) {
+            RunRequest request = RunRequest.builder(pinned).platform(platform).entrypoint(List.of("/bin/sh", "-c", PROBE,
+                    "grocker-probe", venv == null ? "" : venv)).timeout(Duration.ofMinutes(10)).build();
+            ContainerResult result = engine.run(request, null, null, null, null);
+            if (result.exitCode() != 0) {
+                throw new InputException("cannot look at the Python of " + pinned + " on " + platform + ": /bin/sh exited with "
+                        + result.exitCode() + ": " + lastLine(result.output()));
+            }
+            output = result.output();
+            if (kept != null) {
+                keep(kept, output);
+            }
         }
+        return facts(config, venv, output);
+    }
+
+    /** The facts in a probe's output. */
+    private Facts facts(ImageConfig config, String venv, String output) {
         String python = null;
         boolean venvModule = false;
         boolean venvFound = venv != null;
         Map<String, String> distributions = new LinkedHashMap<>();
-        for (String line : result.output().split("\n")) {
+        for (String line : output.split("\n")) {
             String[] words = line.strip().split("\\s+");
             if (words.length < 2 || !words[0].equals("grocker-probe")) {
                 continue;
@@ -100,6 +127,25 @@ final class InspectBaseStep {
             }
         }
         return new Facts(platform, pinned, config, python, venvModule, venv, venvFound, distributions);
+    }
+
+    /** A kept probe output, or null when there is none (or it cannot be read: the probe then runs again). */
+    private static String readKept(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return text.contains("grocker-probe ") ? text : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Keeps a probe's output; a cache that cannot be written only means the probe runs again next time. */
+    private static void keep(Path file, String output) {
+        try {
+            AtomicFile.write(file, out -> out.write(output.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // not kept
+        }
     }
 
     private static String lastLine(String output) {

@@ -41,8 +41,7 @@ public final class RunnerBuild {
         for (Platform p : platforms) {
             WheelhouseStore.verify(wheels, manifest, p.toString());
         }
-        Map<Platform, InspectBaseStep.Facts> bases = AppTargets.inspect(AppTargets.base(app), services.registry(),
-                services.engines(), platforms, app.inheritsVenv());
+        Map<Platform, InspectBaseStep.Facts> bases = AppTargets.inspect(AppTargets.base(app), services, platforms, app.inheritsVenv());
         for (Platform p : platforms) {
             Wheelhouse.PlatformWheels wheelsOf = manifest.platforms().get(p.toString());
             AppTargets.requirePython(AppTargets.base(app), bases.get(p), wheelsOf.pythonTag());

@@ -340,4 +340,38 @@ class LayersIT {
                     .anyMatch(f -> f.startsWith("grocker_sample_helper-1.0.0-") && f.endsWith(".whl"));
         }
     }
+
+    /**
+     * A base is probed once per digest: the runner's and the compiler's probes are kept in the machine's grocker cache
+     * ({@code GROCKER_CACHE_DIR/probes}), and a later build reads them instead of starting a container. Shown by
+     * changing what a kept probe says: the runner then refuses the base as one without python3, and builds again once
+     * the probe is restored.
+     */
+    @Test
+    @Order(4)
+    void aBaseIsProbedOncePerDigestAndTheKeptProbeIsRead() throws Exception {
+        Path probes = work.resolve("cache/probes");
+        List<Path> kept;
+        try (var files = Files.list(probes)) {
+            kept = files.filter(f -> f.getFileName().toString().endsWith(".txt")).sorted().toList();
+        }
+        assertThat(kept).isNotEmpty();
+        Map<Path, String> saved = new LinkedHashMap<>();
+        for (Path f : kept) {
+            saved.put(f, Files.readString(f));
+            assertThat(saved.get(f)).contains("grocker-probe python 3.").contains("grocker-probe venv-module yes");
+            Files.writeString(f, "grocker-probe no-python3\n");
+        }
+        writeSpec(SampleApp.V2);
+        String[] runner = {"runner", "--spec", spec.toString(), "--wheels", work.resolve("wheels-" + SampleApp.V2).toString(),
+            "--no-push"};
+        TestEnvironment.Cli refused = t.cli(env, runner);
+        assertThat(refused.code()).as(refused.err() + refused.out()).isEqualTo(2);
+        assertThat(refused.err()).contains("field 'base': " + proxy.host() + "/layerstest/py:1").contains("has no python3");
+        for (Map.Entry<Path, String> e : saved.entrySet()) {
+            Files.writeString(e.getKey(), e.getValue());
+        }
+        TestEnvironment.Cli built = t.cli(env, runner);
+        assertThat(built.code()).as(built.err() + built.out()).isZero();
+    }
 }

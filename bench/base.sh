@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/base.sh: how long `grocker base` takes for the Loom and FlowCore examples, next to the same
 # hierarchies built with plain `docker build` from hand-written Dockerfiles (bench/dockerfiles/), in
-# the same run, against the same fresh local registry.
+# the same run, against the same fresh local registry. Loom's kafka-python-base takes aiokafka and orjson
+# from a package index: the bench serves stand-ins made locally, to both tools (LOOM_INDEX_URL for grocker,
+# --build-arg INDEX_URL for docker build).
 #
 # For each hierarchy it measures (wall clock, in this order):
 #   grocker  cold               no local images of this run's registry (but debian), builder cache pruned
@@ -95,9 +97,11 @@ REGISTRY_STATE="$(mktemp -d /tmp/grocker-bench-registry.XXXXXX)"
 LOGS="$(mktemp -d /tmp/grocker-bench-logs.XXXXXX)"
 REGISTRY_STARTED=""
 
+INDEX_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT
+  [[ -z "$INDEX_PID" ]] || kill "$INDEX_PID" 2>/dev/null || true
   if [[ -n "$REGISTRY_STARTED" ]]; then
     remove_registry_images "" || true
     (stop_registry "$REGISTRY_STATE") || true
@@ -241,12 +245,47 @@ plain_chain() {
   for image in "${images[@]}"; do
     ref="$GROCKER_REGISTRY/plain/$image:bench"
     echo "### docker build $image ${cache:-(layer cache)}"
-    docker build --network host ${cache:+"$cache"} --build-arg "BASE=$base" \
+    docker build --network host ${cache:+"$cache"} --build-arg "BASE=$base" --build-arg "INDEX_URL=${LOOM_INDEX_URL:-}" \
       -f "$context/$image.Dockerfile" -t "$ref" "$context" || return 1
     echo "### docker push $ref"
     docker push "$ref" || return 1
     base="$ref"
   done
+}
+
+# start_loom_index: Loom's python-base names a package index (LOOM_INDEX_URL) that kafka-python-base takes aiokafka
+# and orjson from; no index these machines reach has them, so the bench serves stand-ins (pure-Python wheels of
+# those names, made here) with python3 -m http.server, to grocker and to the hand-written Dockerfiles alike.
+start_loom_index() {
+  local root="$WORK/loom-index" port i
+  python3 - "$root" <<'PY' || die "could not make the Loom stand-in wheels"
+import base64, hashlib, os, sys, zipfile
+root = sys.argv[1]
+for name, version in (("aiokafka", "0.10.0"), ("orjson", "3.10.0")):
+    os.makedirs(os.path.join(root, "simple", name), exist_ok=True)
+    info = f"{name}-{version}.dist-info/"
+    files = {f"{name}/__init__.py": f"SOURCE = '{name}-stand-in'\n".encode(),
+             info + "METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+             info + "WHEEL": b"Wheel-Version: 1.0\nGenerator: grocker-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    record = "".join(f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},{len(d)}\n"
+                     for n, d in files.items())
+    files[info + "RECORD"] = (record + info + "RECORD,,\n").encode()
+    with zipfile.ZipFile(os.path.join(root, "simple", name, f"{name}-{version}-py3-none-any.whl"), "w") as z:
+        for n, d in files.items():
+            z.writestr(zipfile.ZipInfo(n, date_time=(2024, 1, 1, 0, 0, 0)), d)
+PY
+  port="$(_free_port)" || die "no free port for the Loom index"
+  python3 -m http.server --bind 127.0.0.1 --directory "$root" "$port" </dev/null >"$LOGS/loom-index.log" 2>&1 &
+  INDEX_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    if curl -fsS --max-time 3 "http://127.0.0.1:$port/simple/orjson/" 2>/dev/null | grep -q 'orjson-3.10.0'; then
+      export LOOM_INDEX_URL="http://127.0.0.1:$port/simple" LOOM_INDEX_HOST=127.0.0.1
+      log "loom: stand-ins for aiokafka and orjson served at $LOOM_INDEX_URL (pid $INDEX_PID)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "the Loom index on 127.0.0.1:$port did not answer"
 }
 
 bench_hierarchy() {
@@ -331,6 +370,7 @@ main() {
   run_logged debian-pull docker pull "$GROCKER_REGISTRY/debian:bookworm"
 
   local h
+  [[ " ${HIERARCHIES[*]} " != *" loom "* ]] || start_loom_index
   for h in "${HIERARCHIES[@]}"; do
     bench_hierarchy "$h"
   done

@@ -20,11 +20,11 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad input (spec, option, reference); nothing was built or pushed",
-                "3:base, plan, compile, runner: the Docker engine, a registry or a build step failed or could not be "
+                "3:base, plan, compile, runner, app: the Docker engine, a registry or a build step failed or could not be "
                         + "reached; no tag was moved",
                 "4:promote, publish, purge, sbom, provenance: a registry failed, refused (credentials, deletion) or could not "
                         + "be reached; promote and publish moved no tag",
-                "5:base, runner, promote, publish: the scan gate refused (--scan-command failed on a platform image); no "
+                "5:base, runner, app, promote, publish: the scan gate refused (--scan-command failed on a platform image); no "
                         + "tag was moved"})
 public final class GrockerCommand implements Runnable {
     @CommandLine.Spec
@@ -39,7 +39,7 @@ public final class GrockerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner, promote, publish, index, wheels, sbom, provenance, purge)");
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "a command is required (base, plan, compile, runner, app, promote, publish, index, wheels, sbom, provenance, purge)");
     }
 
     /**

@@ -16,10 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code grocker runner}: the runner image from verified wheels. */
 @Command(name = "runner",
         description = {"Builds the runner image of an app spec from a wheelhouse made by 'grocker compile': verifies "
-                + "every wheel against wheelhouse.json, installs them into a virtual environment in a throwaway "
-                + "stage and copies only that environment onto the base plus the run dependencies. Pushes one image "
-                + "per platform (with an SBOM and a provenance record attached), then the index, then runs the scan gate "
-                + "(--scan-command), then moves the tags."})
+                + "every wheel against wheelhouse.json; builds, or reuses when its wheels are unchanged, a dependency "
+                + "image (the base, the run dependencies and every wheel but the application's, installed into a "
+                + "virtual environment without pip), then the runner: that image plus one layer with the application. "
+                + "Pushes one image per platform (with an SBOM and a provenance record attached), then the index, then "
+                + "runs the scan gate (--scan-command), then moves the tags."})
 final class RunnerCommand extends BuildingCommand.OnApp {
     @Option(names = "--wheels", paramLabel = "DIR", defaultValue = "wheels",
             description = "The wheelhouse made by 'grocker compile' (default: ${DEFAULT-VALUE}).")

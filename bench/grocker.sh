@@ -318,13 +318,11 @@ ours_run() {
   PUSHED_BYTES[ours-$run]=$((${PUSHED_BYTES[ours-$run-compile]} + ${PUSHED_BYTES[ours-$run-runner]}))
 }
 
-# one_run RUN VERSION: grocker app; SECS[one-RUN-total], PUSHED_*[one-RUN].
+# one_run RUN VERSION: grocker app; SECS[one-RUN-total], and PUSHED_*[one-RUN] (set by measured).
 one_run() {
   local run="$1" version="$2"
   measured "one-$run" grocker_one "$version" "one-$run"
   SECS[one-$run-total]="${SECS[one-$run]}"
-  PUSHED_BLOBS[one-$run]="${PUSHED_BLOBS[one-$run]}"
-  PUSHED_BYTES[one-$run]="${PUSHED_BYTES[one-$run]}"
 }
 
 # peer_build DOCKERFILE REPOSITORY VERSION [--no-cache]: docker build + docker push of a hand-written peer.
